@@ -1,0 +1,91 @@
+/* The x86 I/O port space: 64 Ki byte-wide ports, each owned by at most one
+ * region. A wide access that lies in one region goes to it whole; one that
+ * spans regions (or unmapped ports) is split into bytes, lowest first. */
+#include "bus.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void io_bus_init(struct io_bus *bus)
+{
+    memset(bus, 0, sizeof *bus);
+}
+
+int io_map(struct io_bus *bus, uint32_t base, uint32_t len,
+           const struct io_ops *ops, void *opaque)
+{
+    if (bus->nregions >= IO_MAX_REGIONS || base + len > IO_PORT_COUNT)
+        return -1;
+    struct io_region *r = &bus->regions[bus->nregions++];
+    r->base = base;
+    r->len = len;
+    r->ops = ops;
+    r->opaque = opaque;
+    memset(&bus->port_region[base], (int)bus->nregions, len);
+    return 0;
+}
+
+static const struct io_region *region_of(struct io_bus *bus, uint32_t port)
+{
+    uint8_t idx = bus->port_region[port & 0xFFFF];
+    return idx ? &bus->regions[idx - 1] : NULL;
+}
+
+static int whole_in_one_region(struct io_bus *bus, uint32_t port, unsigned size)
+{
+    if ((port & 0xFFFF) + size > IO_PORT_COUNT)
+        return 0;
+    uint8_t idx = bus->port_region[port];
+    for (unsigned k = 1; k < size; k++)
+        if (bus->port_region[port + k] != idx)
+            return 0;
+    return idx != 0;
+}
+
+static void note_unmapped(struct io_bus *bus, uint32_t port)
+{
+    (void)port;
+    bus->warned_unmapped = 1;
+}
+
+uint32_t io_read(struct io_bus *bus, uint32_t port, unsigned size)
+{
+    port &= 0xFFFF;
+    if (whole_in_one_region(bus, port, size)) {
+        const struct io_region *r = region_of(bus, port);
+        if (r->ops->read)
+            return r->ops->read(r->opaque, port - r->base, size);
+        return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+    }
+    uint32_t value = 0;
+    for (unsigned k = 0; k < size; k++) {
+        uint32_t p = (port + k) & 0xFFFF;
+        const struct io_region *r = region_of(bus, p);
+        uint32_t byte = 0xFF;
+        if (r && r->ops->read)
+            byte = r->ops->read(r->opaque, p - r->base, 1) & 0xFF;
+        else if (!r)
+            note_unmapped(bus, p);
+        value |= byte << (8 * k);
+    }
+    return value;
+}
+
+void io_write(struct io_bus *bus, uint32_t port, uint32_t value, unsigned size)
+{
+    port &= 0xFFFF;
+    if (whole_in_one_region(bus, port, size)) {
+        const struct io_region *r = region_of(bus, port);
+        if (r->ops->write)
+            r->ops->write(r->opaque, port - r->base, value, size);
+        return;
+    }
+    for (unsigned k = 0; k < size; k++) {
+        uint32_t p = (port + k) & 0xFFFF;
+        const struct io_region *r = region_of(bus, p);
+        if (r && r->ops->write)
+            r->ops->write(r->opaque, p - r->base, (value >> (8 * k)) & 0xFF, 1);
+        else if (!r)
+            note_unmapped(bus, p);
+    }
+}

@@ -1,0 +1,183 @@
+/* Physical address space; see memory.h. */
+#include "memory.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct phys_mem *phys_mem_create(uint32_t ram_size)
+{
+    struct phys_mem *mem = calloc(1, sizeof *mem);
+    if (!mem)
+        return NULL;
+    ram_size = (ram_size + 0xFFF) & ~0xFFFu;
+    mem->ram = calloc(1, ram_size ? ram_size : 1);
+    mem->code_page = calloc(1, (ram_size >> 12) + 1);
+    if (!mem->ram || !mem->code_page) {
+        phys_mem_destroy(mem);
+        return NULL;
+    }
+    mem->ram_size = ram_size;
+    mem->a20_mask = 0xFFFFFFFFu;
+    if (ram_size)
+        phys_map_alias(mem, 0, ram_size, PHYS_RAM, mem->ram);
+    return mem;
+}
+
+void phys_mem_destroy(struct phys_mem *mem)
+{
+    if (!mem)
+        return;
+    for (unsigned k = 0; k < mem->nregions; k++)
+        if (mem->regions[k].kind == PHYS_ROM && mem->regions[k].host &&
+            mem->regions[k].opaque == mem) /* ROM bytes we own */
+            free(mem->regions[k].host);
+    free(mem->ram);
+    free(mem->code_page);
+    free(mem);
+}
+
+static int add_region(struct phys_mem *mem, const struct phys_region *r)
+{
+    if (mem->nregions >= PHYS_MAX_REGIONS || (r->base & 0xFFF) || !r->size ||
+        (uint64_t)r->base + r->size > 0x100000000ull)
+        return -1;
+    mem->regions[mem->nregions++] = *r;
+    uint32_t first = r->base >> 12;
+    uint32_t pages = (r->size + 0xFFF) >> 12;
+    memset(&mem->page_region[first], (int)mem->nregions, pages);
+    return 0;
+}
+
+int phys_map_rom(struct phys_mem *mem, uint32_t base, uint32_t size,
+                 const void *data, size_t data_len)
+{
+    uint8_t *bytes = malloc(size);
+    if (!bytes)
+        return -1;
+    memset(bytes, 0xFF, size);
+    memcpy(bytes, data, data_len < size ? data_len : size);
+    struct phys_region r = { .base = base, .size = size, .kind = PHYS_ROM,
+                             .host = bytes, .opaque = mem };
+    if (add_region(mem, &r) < 0) {
+        free(bytes);
+        return -1;
+    }
+    return 0;
+}
+
+int phys_map_alias(struct phys_mem *mem, uint32_t base, uint32_t size,
+                   enum phys_kind kind, uint8_t *host)
+{
+    struct phys_region r = { .base = base, .size = size, .kind = kind, .host = host };
+    return add_region(mem, &r);
+}
+
+int phys_map_mmio(struct phys_mem *mem, uint32_t base, uint32_t size,
+                  const struct io_ops *ops, void *opaque)
+{
+    struct phys_region r = { .base = base, .size = size, .kind = PHYS_MMIO,
+                             .ops = ops, .opaque = opaque };
+    return add_region(mem, &r);
+}
+
+void phys_set_a20(struct phys_mem *mem, int enabled)
+{
+    uint32_t mask = enabled ? 0xFFFFFFFFu : ~(1u << 20);
+    if (mask == mem->a20_mask)
+        return;
+    mem->a20_mask = mask;
+    if (mem->a20_changed)
+        mem->a20_changed(mem->a20_opaque);
+}
+
+uint8_t *phys_host_ptr(struct phys_mem *mem, uint32_t paddr, int for_write)
+{
+    const struct phys_region *r = phys_region_of(mem, paddr);
+    if (!r || !r->host)
+        return NULL;
+    if (r->kind == PHYS_ROM && for_write)
+        return NULL;
+    return r->host + (paddr - r->base);
+}
+
+void phys_mark_code_page(struct phys_mem *mem, uint32_t paddr)
+{
+    if (paddr < mem->ram_size)
+        mem->code_page[paddr >> 12] = 1;
+}
+
+void phys_code_page_written(struct phys_mem *mem, uint32_t paddr)
+{
+    if (!phys_is_code_page(mem, paddr))
+        return;
+    mem->code_page[paddr >> 12] = 0;
+    if (mem->code_written)
+        mem->code_written(mem->code_opaque, paddr >> 12);
+}
+
+static uint32_t load_le(const uint8_t *p, unsigned size)
+{
+    uint32_t v = 0;
+    for (unsigned k = 0; k < size; k++)
+        v |= (uint32_t)p[k] << (8 * k);
+    return v;
+}
+
+static void store_le(uint8_t *p, uint32_t v, unsigned size)
+{
+    for (unsigned k = 0; k < size; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+uint32_t phys_read(struct phys_mem *mem, uint32_t paddr, unsigned size)
+{
+    const struct phys_region *r = phys_region_of(mem, paddr);
+    if (!r)
+        return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+    if (r->host)
+        return load_le(r->host + (paddr - r->base), size);
+    if (r->ops && r->ops->read)
+        return r->ops->read(r->opaque, paddr - r->base, size);
+    return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+}
+
+void phys_write(struct phys_mem *mem, uint32_t paddr, uint32_t value, unsigned size)
+{
+    const struct phys_region *r = phys_region_of(mem, paddr);
+    if (!r)
+        return;
+    if (r->kind == PHYS_RAM) {
+        phys_code_page_written(mem, paddr);
+        store_le(r->host + (paddr - r->base), value, size);
+    } else if (r->kind == PHYS_MMIO && r->ops && r->ops->write) {
+        r->ops->write(r->opaque, paddr - r->base, value, size);
+    }
+}
+
+void phys_read_block(struct phys_mem *mem, uint32_t paddr, void *dst, size_t len)
+{
+    uint8_t *out = dst;
+    for (size_t k = 0; k < len; k++)
+        out[k] = (uint8_t)phys_read(mem, (uint32_t)(paddr + k), 1);
+}
+
+void phys_write_block(struct phys_mem *mem, uint32_t paddr, const void *src, size_t len)
+{
+    const uint8_t *in = src;
+    while (len) {
+        uint32_t chunk = 0x1000 - (paddr & 0xFFF);
+        if (chunk > len)
+            chunk = (uint32_t)len;
+        uint8_t *host = phys_host_ptr(mem, paddr, 1);
+        if (host) {
+            phys_code_page_written(mem, paddr);
+            memcpy(host, in, chunk);
+        } else {
+            for (uint32_t k = 0; k < chunk; k++)
+                phys_write(mem, paddr + k, in[k], 1);
+        }
+        paddr += chunk;
+        in += chunk;
+        len -= chunk;
+    }
+}

@@ -1,0 +1,87 @@
+/* The physical address space (32 bits): RAM from 0, ROM images, MMIO
+ * regions with handlers, and the A20 gate. Lookup is per 4 KiB page: each
+ * page belongs to one region (a later mapping replaces an earlier one, so a
+ * BIOS image can sit over RAM at 0xE0000). Unassigned memory reads as all
+ * ones and ignores writes.
+ *
+ * Code-page tracking: a RAM page from which the CPU has decoded instructions
+ * is marked; any write to it (by the CPU's slow path or by a device's DMA)
+ * calls code_written so the decoded blocks on it are dropped. */
+#ifndef EMBER_MMU_MEMORY_H
+#define EMBER_MMU_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+
+enum phys_kind { PHYS_UNASSIGNED, PHYS_RAM, PHYS_ROM, PHYS_MMIO };
+
+struct phys_region {
+    uint32_t base, size;
+    enum phys_kind kind;
+    uint8_t *host;              /* RAM or ROM bytes for [base, base+size) */
+    const struct io_ops *ops;   /* MMIO */
+    void *opaque;
+};
+
+#define PHYS_PAGES (1u << 20)
+#define PHYS_MAX_REGIONS 64
+
+struct phys_mem {
+    uint8_t *ram;
+    uint32_t ram_size;
+    uint32_t a20_mask;          /* 0xFFFFFFFF, or 0xFFEFFFFF with A20 off */
+    unsigned nregions;
+    struct phys_region regions[PHYS_MAX_REGIONS];
+    uint8_t page_region[PHYS_PAGES]; /* 0 = unassigned, else index+1 */
+    uint8_t *code_page;         /* per RAM page: decoded code lives here */
+    void (*code_written)(void *opaque, uint32_t pfn);
+    void *code_opaque;
+    void (*a20_changed)(void *opaque);
+    void *a20_opaque;
+};
+
+/* Returns NULL when the RAM cannot be allocated. */
+struct phys_mem *phys_mem_create(uint32_t ram_size);
+void phys_mem_destroy(struct phys_mem *mem);
+
+/* Each returns 0, or -1 when the region table is full or the range bad. */
+int phys_map_rom(struct phys_mem *mem, uint32_t base, uint32_t size,
+                 const void *data, size_t data_len);
+/* Another window onto an existing region's bytes (a ROM alias). */
+int phys_map_alias(struct phys_mem *mem, uint32_t base, uint32_t size,
+                   enum phys_kind kind, uint8_t *host);
+int phys_map_mmio(struct phys_mem *mem, uint32_t base, uint32_t size,
+                  const struct io_ops *ops, void *opaque);
+
+void phys_set_a20(struct phys_mem *mem, int enabled);
+
+static inline const struct phys_region *phys_region_of(const struct phys_mem *mem,
+                                                      uint32_t paddr)
+{
+    uint8_t idx = mem->page_region[paddr >> 12];
+    return idx ? &mem->regions[idx - 1] : NULL;
+}
+
+/* Host pointer to the byte at paddr for a RAM page (or, when !for_write,
+ * a ROM page), else NULL. The pointer is good up to the end of the page. */
+uint8_t *phys_host_ptr(struct phys_mem *mem, uint32_t paddr, int for_write);
+
+/* Slow, general accessors (any region); size is 1, 2 or 4 and the access
+ * must not cross a page. Writes to code pages call code_written. */
+uint32_t phys_read(struct phys_mem *mem, uint32_t paddr, unsigned size);
+void phys_write(struct phys_mem *mem, uint32_t paddr, uint32_t value, unsigned size);
+/* Byte ranges of any length, for loaders and DMA. */
+void phys_read_block(struct phys_mem *mem, uint32_t paddr, void *dst, size_t len);
+void phys_write_block(struct phys_mem *mem, uint32_t paddr, const void *src, size_t len);
+
+static inline int phys_is_code_page(const struct phys_mem *mem, uint32_t paddr)
+{
+    return paddr < mem->ram_size && mem->code_page[paddr >> 12];
+}
+void phys_mark_code_page(struct phys_mem *mem, uint32_t paddr);
+/* Drops the mark and tells the CPU (code_written). */
+void phys_code_page_written(struct phys_mem *mem, uint32_t paddr);
+
+#endif
