@@ -2,11 +2,11 @@
  * QEMU's where they exist. Exit status: the guest's through port 0xF4
  * (always odd), else 0 for a clean stop, 2 for bad usage or files, 4 for a
  * guest halted for good, 6 when -max-insns ran out. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bios.h"
 #include "machine.h"
 #include "options.h"
 
@@ -18,7 +18,7 @@ int main(int argc, char **argv)
         return rc == OPTIONS_HELP ? 0 : 2;
 
     size_t bios_size = 0;
-    uint8_t *bios = load_file(opt.bios_path, 256 * 1024, &bios_size, stderr);
+    uint8_t *bios = bios_load(opt.bios_path, &bios_size, stderr);
     if (!bios)
         return 2;
 

@@ -85,28 +85,3 @@ int options_parse(struct options *opt, int argc, char **argv, FILE *err)
     }
     return OPTIONS_OK;
 }
-
-uint8_t *load_file(const char *path, size_t max, size_t *size, FILE *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(err, "ember: cannot open '%s': %s\n", path, strerror(errno));
-        return NULL;
-    }
-    uint8_t *buf = malloc(max + 1);
-    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-    int bad = !buf || ferror(f);
-    fclose(f);
-    if (bad) {
-        fprintf(err, "ember: cannot read '%s'\n", path);
-        free(buf);
-        return NULL;
-    }
-    if (n > max) {
-        fprintf(err, "ember: '%s' is larger than %zu KiB\n", path, max / 1024);
-        free(buf);
-        return NULL;
-    }
-    *size = n;
-    return buf;
-}

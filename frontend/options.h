@@ -19,7 +19,5 @@ enum { OPTIONS_OK, OPTIONS_HELP, OPTIONS_ERROR };
 
 /* Parses argv; on error prints one line naming the problem to err. */
 int options_parse(struct options *opt, int argc, char **argv, FILE *err);
-/* Reads a whole file of at most max bytes; NULL (and a message) on error. */
-uint8_t *load_file(const char *path, size_t max, size_t *size, FILE *err);
 
 #endif

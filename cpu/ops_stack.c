@@ -1,0 +1,180 @@
+/* Stack instructions: PUSH, POP, PUSHA, POPA, PUSHF, POPF, ENTER, LEAVE
+ * (SDM vol. 2). Multi-access instructions do every memory access before
+ * changing ESP, so a fault restarts them cleanly. */
+#include "exec.h"
+
+void op_push_Zw(struct cpu *cpu, const struct insn *i) { push16(cpu, get_r16(cpu, i->reg)); }
+void op_push_Zd(struct cpu *cpu, const struct insn *i) { push32(cpu, cpu->reg[i->reg]); }
+void op_pop_Zw(struct cpu *cpu, const struct insn *i) { uint16_t v = pop16(cpu); set_r16(cpu, i->reg, v); }
+void op_pop_Zd(struct cpu *cpu, const struct insn *i) { uint32_t v = pop32(cpu); cpu->reg[i->reg] = v; }
+void op_push_Iw(struct cpu *cpu, const struct insn *i) { push16(cpu, (uint16_t)i->imm); }
+void op_push_Id(struct cpu *cpu, const struct insn *i) { push32(cpu, i->imm); }
+void op_push_Ew(struct cpu *cpu, const struct insn *i) { push16(cpu, get_E16(cpu, i)); }
+void op_push_Ed(struct cpu *cpu, const struct insn *i) { push32(cpu, get_E32(cpu, i)); }
+
+/* POP r/m: the address is computed with ESP already incremented (SDM vol.
+ * 2 POP), but ESP changes only once the write has succeeded. */
+static void pop_E(struct cpu *cpu, const struct insn *i, unsigned size)
+{
+    uint32_t sp = cpu->reg[ESP] & sp_mask(cpu);
+    uint32_t v = read_n(cpu, SS, sp, size);
+    uint32_t old_esp = cpu->reg[ESP];
+    set_sp(cpu, sp + size);
+    uint32_t new_esp = cpu->reg[ESP];
+    if (is_mem(i)) {
+        uint32_t off = ea(cpu, i);
+        cpu->reg[ESP] = old_esp;
+        write_n(cpu, i->seg, off, v, size);
+        cpu->reg[ESP] = new_esp;
+    } else {
+        set_reg(cpu, i->rm, v, size);
+    }
+}
+void op_pop_Ew(struct cpu *cpu, const struct insn *i) { pop_E(cpu, i, 2); }
+void op_pop_Ed(struct cpu *cpu, const struct insn *i) { pop_E(cpu, i, 4); }
+
+/* PUSH Sreg with a 32-bit operand size moves 16 bits into the 4-byte slot,
+ * leaving its upper half as it was (SDM vol. 2 PUSH). */
+void op_push_sreg_w(struct cpu *cpu, const struct insn *i) { push16(cpu, cpu->seg[i->reg].sel); }
+void op_push_sreg_d(struct cpu *cpu, const struct insn *i)
+{
+    uint32_t sp = (cpu->reg[ESP] - 4) & sp_mask(cpu);
+    seg_addr(cpu, SS, sp, 4, SEG_OK_WRITE);
+    write16(cpu, SS, sp, cpu->seg[i->reg].sel);
+    set_sp(cpu, sp);
+}
+
+static void pop_sreg(struct cpu *cpu, const struct insn *i, unsigned size)
+{
+    uint32_t sp = cpu->reg[ESP] & sp_mask(cpu);
+    uint16_t sel = (uint16_t)read_n(cpu, SS, sp, size);
+    cpu_load_seg(cpu, i->reg, sel);
+    set_sp(cpu, sp + size);
+    if (i->reg == SS)
+        cpu->inhibit_irq = true;    /* SDM vol. 3 6.8.3 */
+}
+void op_pop_sreg_w(struct cpu *cpu, const struct insn *i) { pop_sreg(cpu, i, 2); }
+void op_pop_sreg_d(struct cpu *cpu, const struct insn *i) { pop_sreg(cpu, i, 4); }
+
+/* PUSHA: EAX ECX EDX EBX (original ESP) EBP ESI EDI. */
+static void pusha(struct cpu *cpu, unsigned size)
+{
+    uint32_t sp = cpu->reg[ESP];
+    for (unsigned r = 0; r < 8; r++)
+        write_n(cpu, SS, (sp - size * (r + 1)) & sp_mask(cpu), get_reg(cpu, r, size), size);
+    set_sp(cpu, sp - 8 * size);
+}
+void op_pusha_w(struct cpu *cpu, const struct insn *i) { (void)i; pusha(cpu, 2); }
+void op_pusha_d(struct cpu *cpu, const struct insn *i) { (void)i; pusha(cpu, 4); }
+
+/* POPA: the reverse, skipping the stored ESP. */
+static void popa(struct cpu *cpu, unsigned size)
+{
+    uint32_t sp = cpu->reg[ESP], v[8];
+    for (unsigned r = 0; r < 8; r++)
+        v[r] = read_n(cpu, SS, (sp + size * (7 - r)) & sp_mask(cpu), size);
+    for (unsigned r = 0; r < 8; r++)
+        if (r != ESP)
+            set_reg(cpu, r, v[r], size);
+    set_sp(cpu, sp + 8 * size);
+}
+void op_popa_w(struct cpu *cpu, const struct insn *i) { (void)i; popa(cpu, 2); }
+void op_popa_d(struct cpu *cpu, const struct insn *i) { (void)i; popa(cpu, 4); }
+
+static unsigned iopl(const struct cpu *cpu) { return (cpu->flags & FL_IOPL) >> 12; }
+
+/* PUSHF/POPF are IOPL-sensitive in V86 mode (SDM vol. 3 20.2.7). */
+static void check_v86_iopl(struct cpu *cpu)
+{
+    if (cpu->mode == MODE_V86 && iopl(cpu) < 3)
+        cpu_raise_gp0(cpu);
+}
+
+/* The pushed image has VM and RF clear (SDM vol. 2 PUSHF). */
+void op_pushf_w(struct cpu *cpu, const struct insn *i)
+{
+    (void)i;
+    check_v86_iopl(cpu);
+    push16(cpu, (uint16_t)cpu_get_eflags(cpu));
+}
+void op_pushf_d(struct cpu *cpu, const struct insn *i)
+{
+    (void)i;
+    check_v86_iopl(cpu);
+    push32(cpu, cpu_get_eflags(cpu) & ~(FL_VM | FL_RF));
+}
+
+/* Which flags POPF may change at the current privilege (SDM vol. 2 POPF):
+ * IOPL only at CPL 0, IF only when CPL <= IOPL; VM, VIP, VIF never; RF is
+ * cleared. */
+static uint32_t popf_mask(const struct cpu *cpu, bool o32)
+{
+    uint32_t mask = FL_ARITH | FL_TF | FL_DF | FL_NT;
+    if (o32)
+        mask |= FL_AC | FL_ID | FL_RF;
+    if (cpu->mode == MODE_REAL || cpu->cpl == 0)
+        mask |= FL_IOPL | FL_IF;
+    else if (cpu->mode == MODE_V86 || (unsigned)cpu->cpl <= iopl(cpu))
+        mask |= FL_IF;
+    return mask;
+}
+
+void op_popf_w(struct cpu *cpu, const struct insn *i)
+{
+    (void)i;
+    check_v86_iopl(cpu);
+    uint16_t v = pop16(cpu);
+    cpu_set_eflags(cpu, v, popf_mask(cpu, false));
+}
+void op_popf_d(struct cpu *cpu, const struct insn *i)
+{
+    (void)i;
+    check_v86_iopl(cpu);
+    uint32_t v = pop32(cpu) & ~FL_RF;
+    cpu_set_eflags(cpu, v, popf_mask(cpu, true));
+}
+
+/* ENTER size, level (SDM vol. 2 ENTER): push EBP, copy level-1 frame
+ * pointers from the enclosing frame, push the new frame pointer, then
+ * reserve size bytes. All writes happen before ESP/EBP change. */
+static void enter(struct cpu *cpu, const struct insn *i, unsigned size)
+{
+    uint32_t alloc = i->imm & 0xFFFF;
+    unsigned level = i->imm2 & 31;
+    uint32_t mask = sp_mask(cpu);
+    uint32_t sp = cpu->reg[ESP], bp = cpu->reg[EBP];
+    sp -= size;
+    write_n(cpu, SS, sp & mask, get_reg(cpu, EBP, size), size);
+    uint32_t frame = sp;
+    if (level > 0) {
+        for (unsigned k = 1; k < level; k++) {
+            bp -= size;
+            uint32_t v = read_n(cpu, SS, bp & mask, size);
+            sp -= size;
+            write_n(cpu, SS, sp & mask, v, size);
+        }
+        sp -= size;
+        write_n(cpu, SS, sp & mask, frame, size);
+    }
+    sp -= alloc;
+    /* The new stack top must lie inside SS (#SS(0) otherwise). */
+    seg_addr(cpu, SS, sp & mask, 1, SEG_OK_WRITE);
+    if (cpu->stack32) {
+        cpu->reg[EBP] = frame;
+    } else {
+        set_r16(cpu, EBP, (uint16_t)frame);
+    }
+    set_sp(cpu, sp);
+}
+void op_enter_w(struct cpu *cpu, const struct insn *i) { enter(cpu, i, 2); }
+void op_enter_d(struct cpu *cpu, const struct insn *i) { enter(cpu, i, 4); }
+
+static void leave(struct cpu *cpu, unsigned size)
+{
+    uint32_t bp = cpu->reg[EBP] & sp_mask(cpu);
+    uint32_t v = read_n(cpu, SS, bp, size);
+    set_sp(cpu, bp + size);
+    set_reg(cpu, EBP, v, size);
+}
+void op_leave_w(struct cpu *cpu, const struct insn *i) { (void)i; leave(cpu, 2); }
+void op_leave_d(struct cpu *cpu, const struct insn *i) { (void)i; leave(cpu, 4); }

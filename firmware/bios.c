@@ -1,0 +1,40 @@
+/* ROM image loading; see bios.h. */
+#include "bios.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint8_t *bios_load(const char *path, size_t *size, FILE *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(err, "ember: cannot open BIOS image '%s': %s\n", path, strerror(errno));
+        return NULL;
+    }
+    uint8_t *raw = malloc(BIOS_MAX_SIZE + 1);
+    size_t n = raw ? fread(raw, 1, BIOS_MAX_SIZE + 1, f) : 0;
+    int failed = !raw || ferror(f);
+    fclose(f);
+    if (failed || n == 0 || n > BIOS_MAX_SIZE) {
+        if (failed)
+            fprintf(err, "ember: cannot read BIOS image '%s'\n", path);
+        else
+            fprintf(err, "ember: BIOS image '%s' is %s (expected 1 byte to %u KiB)\n", path,
+                    n ? "too large" : "empty", BIOS_MAX_SIZE / 1024);
+        free(raw);
+        return NULL;
+    }
+    size_t padded = (n + 0xFFF) & ~(size_t)0xFFF;
+    uint8_t *image = malloc(padded);
+    if (!image) {
+        free(raw);
+        fprintf(err, "ember: out of memory\n");
+        return NULL;
+    }
+    memset(image, 0xFF, padded - n);
+    memcpy(image + (padded - n), raw, n);
+    free(raw);
+    *size = padded;
+    return image;
+}
