@@ -255,6 +255,10 @@ void cpu_load_seg(struct cpu *cpu, int seg, uint16_t sel);
 /* Real-mode/V86 style load: base = sel * 16, limits and rights kept as the
  * mode requires. */
 void seg_load_real(struct cpu *cpu, int seg, uint16_t sel);
+/* Put the CPU straight into 32-bit protected mode with flat 4 GiB ring-0
+ * segments (CS selector 0x08, data 0x10), paging off, as a loader that
+ * skips the BIOS would (the Linux 32-bit boot protocol's entry state). */
+void cpu_enter_flat32(struct cpu *cpu);
 /* Recompute lo/hi/ok from base/limit/ar (after any descriptor load). */
 void seg_update_cache(struct segment *s, int is_ss_or_cs_hint);
 

@@ -166,3 +166,13 @@ void cpu_load_seg(struct cpu *cpu, int seg, uint16_t sel)
     else
         seg_load_real(cpu, seg, sel);
 }
+
+void cpu_enter_flat32(struct cpu *cpu)
+{
+    /* Descriptors 0x00CF9B00_0000FFFF (code) and 0x00CF9300_0000FFFF (data). */
+    for (int s = 0; s < SEG_COUNT; s++)
+        seg_from_desc(&cpu->seg[s], 0x10, 0x0000FFFFu, 0x00CF9300u);
+    seg_from_desc(&cpu->seg[CS], 0x08, 0x0000FFFFu, 0x00CF9B00u);
+    cpu->cpl = 0;
+    cpu_set_cr0(cpu, cpu->cr0 | CR0_PE);
+}
