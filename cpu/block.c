@@ -36,6 +36,7 @@ void block_cache_destroy(struct block_cache *bc)
 void block_cache_flush(struct block_cache *bc)
 {
     memset(bc->hash, 0xFF, sizeof bc->hash);
+    memset(bc->jump, 0xFF, sizeof bc->jump);
     memset(bc->page_head, 0xFF, sizeof(uint32_t) * (bc->ram_pages + 1));
     bc->nblocks = bc->ninsns = 0;
     bc->flushes++;

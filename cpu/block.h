@@ -29,8 +29,20 @@ struct block {
     uint8_t live;
 };
 
+/* The jump cache: linear EIP to block, skipping the TLB and the hash. An
+ * entry holds while the TLB epoch it was made in lasts (any TLB flush may
+ * change a linear-to-physical mapping) and the block is live. */
+#define JUMP_CACHE_BITS 12
+struct jump_entry {
+    uint32_t lin;
+    uint32_t mode;      /* view << 1 | CS.D */
+    uint32_t epoch;
+    uint32_t block;
+};
+
 struct block_cache {
     uint32_t hash[1u << BLOCK_HASH_BITS];
+    struct jump_entry jump[1u << JUMP_CACHE_BITS];
     uint32_t nblocks, ninsns;
     uint32_t *page_head;    /* per RAM page: first block on it */
     uint32_t ram_pages;
@@ -42,6 +54,11 @@ struct block_cache {
 struct block_cache *block_cache_create(uint32_t ram_size);
 void block_cache_destroy(struct block_cache *bc);
 void block_cache_flush(struct block_cache *bc);
+
+static inline struct jump_entry *jump_slot(struct block_cache *bc, uint32_t lin)
+{
+    return &bc->jump[(lin ^ (lin >> JUMP_CACHE_BITS)) & ((1u << JUMP_CACHE_BITS) - 1)];
+}
 
 /* Find the block at phys for this CS.D, or NULL. */
 static inline struct block *block_find(struct block_cache *bc, uint32_t phys, bool code32)

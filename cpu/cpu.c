@@ -274,8 +274,9 @@ static struct block *build_block(struct cpu *cpu, uint32_t lin, uint32_t phys)
     if (b->n == 0)
         return NULL;
     b->bytes = pos;
-    phys_mark_code_page(cpu->mem, phys);
-    tlb_protect_code_page(&cpu->tlb, phys & ~0xFFFu);
+    if (!phys_is_code_page(cpu->mem, phys))
+        tlb_protect_code_page(&cpu->tlb, phys & ~0xFFFu);
+    phys_mark_code(cpu->mem, phys, pos);
     block_commit(cpu->blocks, b);
     return b;
 }
@@ -285,6 +286,15 @@ static struct block *build_block(struct cpu *cpu, uint32_t lin, uint32_t phys)
 static struct block *find_block(struct cpu *cpu)
 {
     uint32_t lin = cpu->seg[CS].base + cpu->eip;
+    uint32_t mode = (uint32_t)cpu->view << 1 | cpu->code32;
+    struct block_cache *bc = cpu->blocks;
+    struct jump_entry *j = jump_slot(bc, lin);
+    struct block *b;
+    if (likely(j->lin == lin && j->mode == mode && j->epoch == cpu->tlb.epoch)) {
+        b = &bc->blocks[j->block];
+        if (likely(b->live))
+            goto found;
+    }
     int view = cpu->view == TLB_USER_AC ? TLB_USER : cpu->view;
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, view, lin);
     if (unlikely(e->tag_x != (lin & ~0xFFFu))) {
@@ -293,10 +303,19 @@ static struct block *find_block(struct cpu *cpu)
             return NULL;    /* executing MMIO */
     }
     uint32_t phys = e->phys | (lin & 0xFFF);
-    struct block *b = block_find(cpu->blocks, phys, cpu->code32);
-    if (!b)
+    b = block_find(bc, phys, cpu->code32);
+    if (!b) {
         b = build_block(cpu, lin, phys);
-    else if (unlikely((uint64_t)cpu->eip + b->bytes - 1 > cpu->seg[CS].hi))
+        if (!b)
+            return NULL;
+    }
+    j = jump_slot(bc, lin);     /* building may have flushed the cache */
+    j->lin = lin;
+    j->mode = mode;
+    j->epoch = cpu->tlb.epoch;
+    j->block = (uint32_t)(b - bc->blocks);
+found:
+    if (unlikely((uint64_t)cpu->eip + b->bytes - 1 > cpu->seg[CS].hi))
         return NULL;        /* cached under a larger CS limit */
     return b;
 }

@@ -19,9 +19,11 @@
 #if defined(__GNUC__)
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define likely(x) (x)
 #define unlikely(x) (x)
+#define ALWAYS_INLINE inline
 #endif
 
 enum gpr { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI, REG_NONE /* reads 0 */ };

@@ -83,8 +83,30 @@ void flags_materialize(struct cpu *cpu)
     cpu->lf.op = LF_NONE;
 }
 
+/* After CMP/SUB (the common case before a Jcc) the conditions come
+ * straight from the operands. Returns -1 when cc needs the general path. */
+static int cond_after_sub(const struct lazy_flags *f, unsigned cc)
+{
+    uint32_t m = size_mask(f->size), d = f->dst & m, s = f->src & m;
+    unsigned shift = 32 - f->size * 8;
+    int32_t sd = (int32_t)(d << shift), ss = (int32_t)(s << shift);
+    switch (cc >> 1) {
+    case 1: return d < s;      /* B */
+    case 2: return d == s;     /* Z */
+    case 3: return d <= s;     /* BE */
+    case 6: return sd < ss;    /* L */
+    case 7: return sd <= ss;   /* LE */
+    default: return -1;
+    }
+}
+
 bool cond_true(const struct cpu *cpu, unsigned cc)
 {
+    if (cpu->lf.op == LF_SUB) {
+        int r = cond_after_sub(&cpu->lf, cc);
+        if (r >= 0)
+            return (bool)r ^ (cc & 1);
+    }
     bool r;
     switch (cc >> 1) {
     case 0: r = flag_of(cpu); break;                          /* O */

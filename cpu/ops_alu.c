@@ -59,7 +59,7 @@ static inline uint32_t alu_xor(struct cpu *cpu, uint32_t d, uint32_t s, unsigned
 #define alu_cmp alu_sub
 
 /* dst = fn(E, src) with E the ModRM operand; CMP and TEST only read. */
-static inline void alu_E(struct cpu *cpu, const struct insn *i, unsigned size, uint32_t src,
+static ALWAYS_INLINE void alu_E(struct cpu *cpu, const struct insn *i, unsigned size, uint32_t src,
                          alu_fn fn, bool writeback)
 {
     if (is_mem(i)) {
@@ -78,7 +78,7 @@ static inline void alu_E(struct cpu *cpu, const struct insn *i, unsigned size, u
 }
 
 /* reg = fn(reg, E) */
-static inline void alu_G(struct cpu *cpu, const struct insn *i, unsigned size, alu_fn fn,
+static ALWAYS_INLINE void alu_G(struct cpu *cpu, const struct insn *i, unsigned size, alu_fn fn,
                          bool writeback)
 {
     uint32_t src = get_E(cpu, i, size);
@@ -88,7 +88,7 @@ static inline void alu_G(struct cpu *cpu, const struct insn *i, unsigned size, a
 }
 
 /* AL/AX/EAX = fn(acc, imm) */
-static inline void alu_acc(struct cpu *cpu, const struct insn *i, unsigned size, alu_fn fn,
+static ALWAYS_INLINE void alu_acc(struct cpu *cpu, const struct insn *i, unsigned size, alu_fn fn,
                            bool writeback)
 {
     uint32_t r = fn(cpu, get_reg(cpu, EAX, size), i->imm & size_mask(size), size);

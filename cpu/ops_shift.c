@@ -85,7 +85,7 @@ static uint32_t do_rcr(struct cpu *cpu, uint32_t d, unsigned count, unsigned siz
     return r;
 }
 
-static inline void shift_E(struct cpu *cpu, const struct insn *i, unsigned size,
+static ALWAYS_INLINE void shift_E(struct cpu *cpu, const struct insn *i, unsigned size,
                            unsigned count, shift_fn fn)
 {
     count &= 0x1F;

@@ -11,8 +11,8 @@ struct phys_mem *phys_mem_create(uint32_t ram_size)
         return NULL;
     ram_size = (ram_size + 0xFFF) & ~0xFFFu;
     mem->ram = calloc(1, ram_size ? ram_size : 1);
-    mem->code_page = calloc(1, (ram_size >> 12) + 1);
-    if (!mem->ram || !mem->code_page) {
+    mem->code_chunks = calloc((ram_size >> 12) + 1, sizeof(uint64_t));
+    if (!mem->ram || !mem->code_chunks) {
         phys_mem_destroy(mem);
         return NULL;
     }
@@ -32,7 +32,7 @@ void phys_mem_destroy(struct phys_mem *mem)
             mem->regions[k].opaque == mem) /* ROM bytes we own */
             free(mem->regions[k].host);
     free(mem->ram);
-    free(mem->code_page);
+    free(mem->code_chunks);
     free(mem);
 }
 
@@ -100,17 +100,26 @@ uint8_t *phys_host_ptr(struct phys_mem *mem, uint32_t paddr, int for_write)
     return r->host + (paddr - r->base);
 }
 
-void phys_mark_code_page(struct phys_mem *mem, uint32_t paddr)
+static uint64_t chunk_mask(uint32_t paddr, uint32_t len)
 {
-    if (paddr < mem->ram_size)
-        mem->code_page[paddr >> 12] = 1;
+    unsigned first = (paddr & 0xFFF) >> 6, last = ((paddr & 0xFFF) + len - 1) >> 6;
+    if (last > 63)
+        last = 63;
+    uint64_t upto_last = last == 63 ? ~0ull : (2ull << last) - 1;
+    return upto_last & ~((1ull << first) - 1);
 }
 
-void phys_code_page_written(struct phys_mem *mem, uint32_t paddr)
+void phys_mark_code(struct phys_mem *mem, uint32_t paddr, uint32_t len)
 {
-    if (!phys_is_code_page(mem, paddr))
+    if (paddr < mem->ram_size && len)
+        mem->code_chunks[paddr >> 12] |= chunk_mask(paddr, len);
+}
+
+void phys_code_write(struct phys_mem *mem, uint32_t paddr, uint32_t len)
+{
+    if (paddr >= mem->ram_size || !(mem->code_chunks[paddr >> 12] & chunk_mask(paddr, len)))
         return;
-    mem->code_page[paddr >> 12] = 0;
+    mem->code_chunks[paddr >> 12] = 0;
     if (mem->code_written)
         mem->code_written(mem->code_opaque, paddr >> 12);
 }
@@ -147,7 +156,7 @@ void phys_write(struct phys_mem *mem, uint32_t paddr, uint32_t value, unsigned s
     if (!r)
         return;
     if (r->kind == PHYS_RAM) {
-        phys_code_page_written(mem, paddr);
+        phys_code_write(mem, paddr, size);
         store_le(r->host + (paddr - r->base), value, size);
     } else if (r->kind == PHYS_MMIO && r->ops && r->ops->write) {
         r->ops->write(r->opaque, paddr - r->base, value, size);
@@ -170,7 +179,7 @@ void phys_write_block(struct phys_mem *mem, uint32_t paddr, const void *src, siz
             chunk = (uint32_t)len;
         uint8_t *host = phys_host_ptr(mem, paddr, 1);
         if (host) {
-            phys_code_page_written(mem, paddr);
+            phys_code_write(mem, paddr, chunk);
             memcpy(host, in, chunk);
         } else {
             for (uint32_t k = 0; k < chunk; k++)

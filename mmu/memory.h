@@ -4,9 +4,11 @@
  * BIOS image can sit over RAM at 0xE0000). Unassigned memory reads as all
  * ones and ignores writes.
  *
- * Code-page tracking: a RAM page from which the CPU has decoded instructions
- * is marked; any write to it (by the CPU's slow path or by a device's DMA)
- * calls code_written so the decoded blocks on it are dropped. */
+ * Code tracking: for each RAM page, a mask of the 64-byte chunks from which
+ * the CPU has decoded instructions. A write that touches a marked chunk (by
+ * the CPU's slow path or a device's DMA) calls code_written so the decoded
+ * blocks on that page are dropped; writes to the page's other chunks (data
+ * sharing a page with code) cost only the slow path. */
 #ifndef EMBER_MMU_MEMORY_H
 #define EMBER_MMU_MEMORY_H
 
@@ -35,7 +37,7 @@ struct phys_mem {
     unsigned nregions;
     struct phys_region regions[PHYS_MAX_REGIONS];
     uint8_t page_region[PHYS_PAGES]; /* 0 = unassigned, else index+1 */
-    uint8_t *code_page;         /* per RAM page: decoded code lives here */
+    uint64_t *code_chunks;      /* per RAM page: 64-byte chunks holding code */
     void (*code_written)(void *opaque, uint32_t pfn);
     void *code_opaque;
     void (*a20_changed)(void *opaque);
@@ -78,10 +80,12 @@ void phys_write_block(struct phys_mem *mem, uint32_t paddr, const void *src, siz
 
 static inline int phys_is_code_page(const struct phys_mem *mem, uint32_t paddr)
 {
-    return paddr < mem->ram_size && mem->code_page[paddr >> 12];
+    return paddr < mem->ram_size && mem->code_chunks[paddr >> 12] != 0;
 }
-void phys_mark_code_page(struct phys_mem *mem, uint32_t paddr);
-/* Drops the mark and tells the CPU (code_written). */
-void phys_code_page_written(struct phys_mem *mem, uint32_t paddr);
+/* Marks [paddr, paddr + len) (within one page) as holding decoded code. */
+void phys_mark_code(struct phys_mem *mem, uint32_t paddr, uint32_t len);
+/* A write of len bytes at paddr (within one page) is about to happen: if
+ * it touches code, drop the page's marks and tell the CPU (code_written). */
+void phys_code_write(struct phys_mem *mem, uint32_t paddr, uint32_t len);
 
 #endif

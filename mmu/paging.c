@@ -82,6 +82,7 @@ static void invalidate(struct tlb_entry *e)
 
 void tlb_flush_all(struct tlb *t)
 {
+    t->epoch++;
     for (int v = 0; v < TLB_VIEWS; v++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
             invalidate(&t->e[v][k]);
@@ -89,6 +90,7 @@ void tlb_flush_all(struct tlb *t)
 
 void tlb_flush_nonglobal(struct tlb *t)
 {
+    t->epoch++;
     for (int v = 0; v < TLB_VIEWS; v++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
             if (!t->e[v][k].global)
@@ -97,6 +99,7 @@ void tlb_flush_nonglobal(struct tlb *t)
 
 void tlb_flush_page(struct tlb *t, uint32_t lin)
 {
+    t->epoch++;
     /* Direct-mapped: the page can only live in this slot of each view. */
     for (int v = 0; v < TLB_VIEWS; v++)
         invalidate(tlb_entry_for(t, v, lin));

@@ -32,6 +32,7 @@ struct tlb_entry {
 
 struct tlb {
     struct tlb_entry e[TLB_VIEWS][TLB_SIZE];
+    uint32_t epoch;     /* bumped by every flush: caches of translations check it */
 };
 
 static inline struct tlb_entry *tlb_entry_for(struct tlb *t, int view, uint32_t lin)

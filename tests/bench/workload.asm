@@ -82,6 +82,6 @@ func:
     pop ebp
     ret
 
-align 16
+align 4096          ; data on its own pages, as compiled programs have it
 buffer:  times 16384 db 0x5A
 buffer2: times 16384 db 0
