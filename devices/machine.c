@@ -3,18 +3,13 @@
 
 #include <stdlib.h>
 
+#include "pc.h"
+
 #define BIOS_MAX (256u * 1024)
-#define RUN_SLICE 100000
+#define RUN_SLICE 100000        /* instructions between looks at the clock */
 
-static void stop_cpu(void *opaque)
+void machine_request_reset(struct machine *m)
 {
-    struct machine *m = opaque;
-    m->cpu->stop_request = true;
-}
-
-static void request_reset(void *opaque)
-{
-    struct machine *m = opaque;
     m->cpu->reset_request = true;
     m->cpu->stop_request = true;
 }
@@ -64,8 +59,11 @@ struct machine *machine_create(const struct machine_config *cfg)
         machine_destroy(m);
         return NULL;
     }
-    debug_port_init(&m->debug, &m->io, cfg->debug_out, stop_cpu, m);
-    port92_init(&m->port92, &m->io, m->mem, request_reset, m);
+    clock_init(&m->clock);
+    if (pc_init(m) < 0) {
+        machine_destroy(m);
+        return NULL;
+    }
     m->status = MACHINE_RUNNING;
     return m;
 }
@@ -74,6 +72,7 @@ void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    devices_destroy(&m->devices);
     cpu_destroy(m->cpu);
     phys_mem_destroy(m->mem);
     free(m);
@@ -85,22 +84,49 @@ void machine_reset(struct machine *m)
     cpu_reset(m->cpu);
     phys_set_a20(m->mem, 1);
     m->port92.value = 0x02;
+    devices_reset(&m->devices);
+}
+
+/* How many instructions to run before the next timer is due. */
+static uint64_t next_slice(struct machine *m)
+{
+    uint64_t slice = RUN_SLICE;
+    uint64_t deadline = clock_next_deadline(&m->clock);
+    uint64_t now = clock_ns(&m->clock);
+    if (deadline != UINT64_MAX) {
+        uint64_t until = deadline > now ? (deadline - now) / CLOCK_NS_PER_INSN : 0;
+        if (until < slice)
+            slice = until ? until : 1;
+    }
+    if (m->cfg.max_insns) {
+        uint64_t left = m->cfg.max_insns - m->cpu->icount;
+        if (left < slice)
+            slice = left;
+    }
+    return slice;
+}
+
+/* The CPU is halted: time jumps to the next timer (the TSC keeps counting). */
+static bool idle_until_next_timer(struct machine *m)
+{
+    uint64_t before = clock_ns(&m->clock);
+    if (!clock_skip_to_next(&m->clock))
+        return false;
+    m->cpu->tsc_offset += clock_ns(&m->clock) - before;
+    return true;
 }
 
 enum machine_status machine_run(struct machine *m)
 {
     while (m->status == MACHINE_RUNNING) {
-        uint64_t slice = RUN_SLICE;
-        if (m->cfg.max_insns) {
-            if (m->cpu->icount >= m->cfg.max_insns) {
-                m->status = MACHINE_INSN_LIMIT;
-                break;
-            }
-            uint64_t left = m->cfg.max_insns - m->cpu->icount;
-            if (left < slice)
-                slice = left;
+        if (m->cfg.max_insns && m->cpu->icount >= m->cfg.max_insns) {
+            m->status = MACHINE_INSN_LIMIT;
+            break;
         }
-        enum run_exit why = cpu_run(m->cpu, slice);
+        clock_sync(&m->clock, m->cpu->icount);
+        clock_run_timers(&m->clock);
+        enum run_exit why = cpu_run(m->cpu, next_slice(m));
+        clock_sync(&m->clock, m->cpu->icount);
         if (m->debug.exit_requested) {
             m->exit_code = m->debug.exit_code;
             m->status = MACHINE_EXIT;
@@ -109,9 +135,8 @@ enum machine_status machine_run(struct machine *m)
                 m->status = MACHINE_RESET_EXIT;
             else
                 machine_reset(m);
-        } else if (why == RUN_HALT) {
-            /* No device can raise an interrupt yet: the guest is stuck. */
-            m->status = MACHINE_HALTED;
+        } else if (why == RUN_HALT && !idle_until_next_timer(m)) {
+            m->status = MACHINE_HALTED;     /* nothing can ever wake it */
         }
     }
     return m->status;

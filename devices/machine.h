@@ -8,16 +8,46 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "clock.h"
 #include "cpu.h"
 #include "debug_port.h"
+#include "device.h"
 #include "port92.h"
+
+#define IDE_DRIVES 4            /* primary master/slave, secondary master/slave */
+#define FLOPPY_DRIVES 2
+
+enum drive_media { MEDIA_NONE, MEDIA_DISK, MEDIA_CDROM, MEDIA_FLOPPY };
+
+struct drive_config {
+    const char *path;           /* image file; NULL = no drive */
+    enum drive_media media;
+    bool readonly;
+};
+
+enum serial_mode { SERIAL_NONE, SERIAL_STDIO, SERIAL_FILE };
+
+/* -d trace categories. */
+#define TRACE_BIOS 0x1u         /* SeaBIOS debug port 0x402 to stderr */
 
 struct machine_config {
     uint32_t ram_size;          /* bytes */
     const uint8_t *bios;        /* BIOS image, mapped below 4 GiB and 1 MiB */
     size_t bios_size;
+    const uint8_t *vga_rom;     /* VGA option ROM (NULL: none) */
+    size_t vga_rom_size;
+    struct drive_config ide[IDE_DRIVES];
+    struct drive_config floppy[FLOPPY_DRIVES];
+    char boot_order[8];         /* "cad": disk, floppy, CD */
+    bool snapshot;              /* guest writes stay in memory */
+    enum serial_mode serial;
+    const char *serial_path;
+    const char *name;
     bool no_reboot;             /* a reset (triple fault) ends the run */
     uint64_t max_insns;         /* 0 = no limit; else stop with an error */
+    unsigned trace;             /* TRACE_* */
+    bool rtc_fixed;             /* the RTC starts at rtc_base, not host time */
+    int64_t rtc_base;
     FILE *debug_out;            /* where port 0xE9 output goes */
 };
 
@@ -34,6 +64,8 @@ struct machine {
     struct phys_mem *mem;
     struct io_bus io;
     struct cpu *cpu;
+    struct clock clock;
+    struct device_list devices;
     struct debug_port debug;
     struct port92 port92;
     enum machine_status status;
@@ -45,6 +77,8 @@ struct machine {
 struct machine *machine_create(const struct machine_config *cfg);
 void machine_destroy(struct machine *m);
 void machine_reset(struct machine *m);
+/* A device asks for a reset (keyboard controller pulse, port 0x92, 0xCF9). */
+void machine_request_reset(struct machine *m);
 /* Run until the guest exits, halts for good or hits a limit. */
 enum machine_status machine_run(struct machine *m);
 

@@ -5,26 +5,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint8_t *bios_load(const char *path, size_t *size, FILE *err)
+uint8_t *rom_load(const char *path, size_t max, size_t *size, FILE *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(err, "ember: cannot open BIOS image '%s': %s\n", path, strerror(errno));
+        fprintf(err, "ember: cannot open ROM image '%s': %s\n", path, strerror(errno));
         return NULL;
     }
-    uint8_t *raw = malloc(BIOS_MAX_SIZE + 1);
-    size_t n = raw ? fread(raw, 1, BIOS_MAX_SIZE + 1, f) : 0;
+    uint8_t *raw = malloc(max + 1);
+    size_t n = raw ? fread(raw, 1, max + 1, f) : 0;
     int failed = !raw || ferror(f);
     fclose(f);
-    if (failed || n == 0 || n > BIOS_MAX_SIZE) {
+    if (failed || n == 0 || n > max) {
         if (failed)
-            fprintf(err, "ember: cannot read BIOS image '%s'\n", path);
+            fprintf(err, "ember: cannot read ROM image '%s'\n", path);
         else
-            fprintf(err, "ember: BIOS image '%s' is %s (expected 1 byte to %u KiB)\n", path,
-                    n ? "too large" : "empty", BIOS_MAX_SIZE / 1024);
+            fprintf(err, "ember: ROM image '%s' is %s (expected 1 byte to %zu KiB)\n", path,
+                    n ? "too large" : "empty", max / 1024);
         free(raw);
         return NULL;
     }
+    *size = n;
+    return raw;
+}
+
+uint8_t *bios_load(const char *path, size_t *size, FILE *err)
+{
+    size_t n;
+    uint8_t *raw = rom_load(path, BIOS_MAX_SIZE, &n, err);
+    if (!raw)
+        return NULL;
     size_t padded = (n + 0xFFF) & ~(size_t)0xFFF;
     uint8_t *image = malloc(padded);
     if (!image) {

@@ -13,5 +13,7 @@
  * that is not a multiple is padded at the front with 0xFF, so its last
  * bytes stay at the reset vector). NULL and one line on err on failure. */
 uint8_t *bios_load(const char *path, size_t *size, FILE *err);
+/* Reads an option ROM (e.g. the VGA BIOS) of at most max bytes, as is. */
+uint8_t *rom_load(const char *path, size_t max, size_t *size, FILE *err);
 
 #endif

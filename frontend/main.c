@@ -5,55 +5,110 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bios.h"
 #include "machine.h"
 #include "options.h"
 
+/* The BIOS: -bios FILE, or SeaBIOS from the Debian package. */
+static uint8_t *load_bios(const struct options *opt, size_t *size)
+{
+    if (opt->bios_given)
+        return bios_load(opt->bios_path, size, stderr);
+    if (access(DEFAULT_BIOS, R_OK) != 0) {
+        fprintf(stderr, "ember: SeaBIOS is not installed (%s is missing): "
+                        "install the Debian package 'seabios' (apt-get install seabios) "
+                        "or give -bios FILE\n", DEFAULT_BIOS);
+        return NULL;
+    }
+    return bios_load(DEFAULT_BIOS, size, stderr);
+}
+
+/* The VGA ROM: -vga-rom FILE, or SeaVGABIOS beside the default SeaBIOS. A
+ * bare-metal image given with -bios gets none unless asked for. */
+static bool wants_vga_rom(const struct options *opt)
+{
+    return opt->vga_rom_path || !opt->bios_given;
+}
+
+static uint8_t *load_vga_rom(const struct options *opt, size_t *size)
+{
+    const char *path = opt->vga_rom_path ? opt->vga_rom_path : DEFAULT_VGA_ROM;
+    return rom_load(path, 128 * 1024, size, stderr);
+}
+
+static int status_of(struct machine *m, enum machine_status st)
+{
+    switch (st) {
+    case MACHINE_EXIT:
+        return m->exit_code;
+    case MACHINE_HALTED:
+        fprintf(stderr, "ember: the guest halted with no interrupt that can wake it "
+                        "(EIP %04x:%08x)\n", m->cpu->seg[CS].sel, m->cpu->eip);
+        return 4;
+    case MACHINE_INSN_LIMIT:
+        fprintf(stderr, "ember: stopped after %llu instructions (-max-insns)\n",
+                (unsigned long long)m->cpu->icount);
+        return 6;
+    default:
+        return 0;
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
     int rc = options_parse(&opt, argc, argv, stderr);
-    if (rc != OPTIONS_OK)
+    if (rc != OPTIONS_OK) {
+        options_free(&opt);
         return rc == OPTIONS_HELP ? 0 : 2;
+    }
 
-    size_t bios_size = 0;
-    uint8_t *bios = bios_load(opt.bios_path, &bios_size, stderr);
-    if (!bios)
+    size_t bios_size = 0, vga_size = 0;
+    uint8_t *bios = load_bios(&opt, &bios_size);
+    uint8_t *vga = NULL;
+    if (bios && wants_vga_rom(&opt)) {
+        vga = load_vga_rom(&opt, &vga_size);
+        if (!vga) {
+            free(bios);
+            bios = NULL;
+        }
+    }
+    if (!bios) {
+        options_free(&opt);
         return 2;
+    }
 
     struct machine_config cfg = {
         .ram_size = opt.ram_size,
         .bios = bios,
         .bios_size = bios_size,
+        .vga_rom = vga,
+        .vga_rom_size = vga_size,
+        .snapshot = opt.snapshot,
+        .serial = opt.serial,
+        .serial_path = opt.serial_path,
+        .name = opt.name,
         .no_reboot = opt.no_reboot,
         .max_insns = opt.max_insns,
+        .trace = opt.trace,
+        .rtc_fixed = opt.rtc_fixed,
+        .rtc_base = opt.rtc_base,
         .debug_out = stdout,
     };
+    memcpy(cfg.ide, opt.ide, sizeof cfg.ide);
+    memcpy(cfg.floppy, opt.floppy, sizeof cfg.floppy);
+    memcpy(cfg.boot_order, opt.boot_order, sizeof cfg.boot_order);
+
     struct machine *m = machine_create(&cfg);
     free(bios);
-    if (!m)
-        return 2;
-
-    int status;
-    switch (machine_run(m)) {
-    case MACHINE_EXIT:
-        status = m->exit_code;
-        break;
-    case MACHINE_HALTED:
-        fprintf(stderr, "ember: the guest halted with no interrupt that can wake it "
-                        "(EIP %04x:%08x)\n", m->cpu->seg[CS].sel, m->cpu->eip);
-        status = 4;
-        break;
-    case MACHINE_INSN_LIMIT:
-        fprintf(stderr, "ember: stopped after %llu instructions (-max-insns)\n",
-                (unsigned long long)m->cpu->icount);
-        status = 6;
-        break;
-    default:
-        status = 0;
-        break;
+    free(vga);
+    int status = 2;
+    if (m) {
+        status = status_of(m, machine_run(m));
+        machine_destroy(m);
     }
-    machine_destroy(m);
+    options_free(&opt);
     return status;
 }

@@ -1,18 +1,48 @@
-/* Command-line parsing; see options.h. */
+/* Command-line parsing; see options.h. Each option is a row of a table:
+ * its name, whether it takes a value, and the function that applies it. */
 #include "options.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char usage[] =
     "usage: ember [options]\n"
-    "  -bios FILE        BIOS or bare-metal ROM image (reset vector at its end)\n"
-    "  -m SIZE           guest RAM in MiB, or with a suffix: 64M, 1G (default 128M)\n"
-    "  -display none     no window (the only display so far)\n"
-    "  -no-reboot        exit instead of resetting on a triple fault\n"
-    "  -max-insns N      stop with status 6 after N instructions\n"
-    "  -h, -help         this text\n";
+    "Machine:\n"
+    "  -m SIZE              guest RAM: 128, 64M, 1G (default 128M)\n"
+    "  -bios FILE           BIOS or bare-metal ROM (default " DEFAULT_BIOS ")\n"
+    "  -vga-rom FILE        VGA option ROM (default " DEFAULT_VGA_ROM ")\n"
+    "  -no-reboot           exit instead of resetting the machine\n"
+    "  -rtc base=utc|localtime|YYYY-MM-DDTHH:MM:SS   RTC start time\n"
+    "Drives:\n"
+    "  -hda/-hdb/-hdc/-hdd FILE   IDE disk image (primary/secondary, master/slave)\n"
+    "  -cdrom FILE          ISO 9660 image on the secondary master\n"
+    "  -fda/-fdb FILE       floppy image (1.44 MB, 2.88 MB, ...)\n"
+    "  -drive file=F[,format=raw][,if=ide|floppy][,media=disk|cdrom][,index=N][,readonly=on]\n"
+    "  -boot a|c|d|order=LIST   boot device order (default order=cad)\n"
+    "  -snapshot            guest writes stay in memory; images are never written\n"
+    "Input and output:\n"
+    "  -display sdl|none    SDL2 window, or none (serial and debug console only)\n"
+    "  -serial stdio|file:PATH|none   COM1 (default: stdio with -display none)\n"
+    "  -name NAME           guest name, shown in the window title\n"
+    "  -screendump FILE.png write a screenshot when the emulator exits\n"
+    "  -d bios              SeaBIOS debug output (port 0x402) on stderr\n"
+    "Testing:\n"
+    "  -max-insns N         stop with status 6 after N instructions\n"
+    "  -h, -help            this text\n";
+
+struct option_row {
+    const char *name;
+    bool takes_value;
+    int (*apply)(struct options *opt, const char *name, const char *val, FILE *err);
+};
+
+static int bad(FILE *err, const char *name, const char *val, const char *expected)
+{
+    fprintf(err, "ember: %s %s: expected %s\n", name, val ? val : "", expected);
+    return -1;
+}
 
 static int parse_size(const char *s, uint32_t *out)
 {
@@ -28,60 +58,285 @@ static int parse_size(const char *s, uint32_t *out)
         mul = 1ull << 30, end++;
     else if (*end == 'K' || *end == 'k')
         mul = 1ull << 10, end++;
-    if (*end || v == 0 || v * mul > 0xE0000000ull)
+    if (*end || v == 0 || v * mul > 0xE0000000ull || v * mul < (1ull << 20))
         return -1;
     *out = (uint32_t)(v * mul);
     return 0;
+}
+
+static int opt_m(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    if (parse_size(val, &opt->ram_size) < 0)
+        return bad(err, name, val, "a size from 1M to 3584M, like 128, 64M or 1G");
+    return 0;
+}
+
+static int opt_bios(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)err;
+    opt->bios_path = val;
+    opt->bios_given = true;
+    return 0;
+}
+
+static int opt_vga_rom(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)err;
+    opt->vga_rom_path = val;
+    return 0;
+}
+
+static int opt_hd(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)err;
+    struct drive_config *d = &opt->ide[name[3] - 'a'];
+    d->path = val;
+    d->media = MEDIA_DISK;
+    return 0;
+}
+
+static int opt_cdrom(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)err;
+    opt->ide[2].path = val;
+    opt->ide[2].media = MEDIA_CDROM;
+    opt->ide[2].readonly = true;
+    return 0;
+}
+
+static int opt_fd(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)err;
+    struct drive_config *d = &opt->floppy[name[3] - 'a'];
+    d->path = val;
+    d->media = MEDIA_FLOPPY;
+    return 0;
+}
+
+/* -drive file=F,format=raw,if=ide,media=cdrom,index=N,readonly=on. The
+ * description is copied and cut in place; the copy lives as long as opt. */
+static int opt_drive(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    if (opt->nowned >= MAX_DRIVE_OPTIONS)
+        return bad(err, name, val, "at most 8 -drive options");
+    char *buf = strdup(val);
+    if (!buf)
+        return -1;
+    opt->owned[opt->nowned++] = buf;
+    const char *file = NULL, *iface = "ide", *media = "disk";
+    int index = -1;
+    bool readonly = false;
+    for (char *save = NULL, *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq)
+            return bad(err, name, val, "key=value pairs (file, format, if, media, index, readonly)");
+        *eq = 0;
+        const char *k = kv, *v = eq + 1;
+        if (!strcmp(k, "file"))
+            file = v;
+        else if (!strcmp(k, "format")) {
+            if (strcmp(v, "raw"))
+                return bad(err, name, v, "format=raw (the only image format so far)");
+        } else if (!strcmp(k, "if"))
+            iface = v;
+        else if (!strcmp(k, "media"))
+            media = v;
+        else if (!strcmp(k, "index"))
+            index = atoi(v);
+        else if (!strcmp(k, "readonly"))
+            readonly = !strcmp(v, "on");
+        else {
+            fprintf(err, "ember: -drive: unknown key '%s'\n", k);
+            return -1;
+        }
+    }
+    bool floppy = !strcmp(iface, "floppy"), cdrom = !strcmp(media, "cdrom");
+    if (!file || !*file)
+        return bad(err, name, val, "a file= key");
+    if ((!floppy && strcmp(iface, "ide")) || (!cdrom && strcmp(media, "disk")) || (floppy && cdrom))
+        return bad(err, name, val, "if=ide or if=floppy, media=disk or media=cdrom");
+    struct drive_config *slots = floppy ? opt->floppy : opt->ide;
+    int count = floppy ? FLOPPY_DRIVES : IDE_DRIVES;
+    if (index < 0) {
+        index = 0;
+        if (cdrom && !slots[2].path)
+            index = 2;      /* QEMU's default place for a CD: secondary master */
+        while (index < count && slots[index].path)
+            index++;
+    }
+    if (index >= count)
+        return bad(err, name, val, floppy ? "index 0 or 1" : "index 0 to 3, or a free IDE slot");
+    slots[index].path = file;
+    slots[index].media = floppy ? MEDIA_FLOPPY : cdrom ? MEDIA_CDROM : MEDIA_DISK;
+    slots[index].readonly = readonly || cdrom;
+    return 0;
+}
+
+static int opt_boot(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    const char *list = !strncmp(val, "order=", 6) ? val + 6 : val;
+    size_t n = strlen(list);
+    if (n == 0 || n >= sizeof opt->boot_order || strspn(list, "acd") != n)
+        return bad(err, name, val, "a, c, d or order= with those letters (floppy, disk, CD)");
+    strcpy(opt->boot_order, list);
+    return 0;
+}
+
+static int opt_snapshot(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)val; (void)err;
+    opt->snapshot = true;
+    return 0;
+}
+
+static int opt_serial(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    if (!strcmp(val, "stdio"))
+        opt->serial = SERIAL_STDIO;
+    else if (!strcmp(val, "none"))
+        opt->serial = SERIAL_NONE;
+    else if (!strncmp(val, "file:", 5) && val[5])
+        opt->serial = SERIAL_FILE, opt->serial_path = val + 5;
+    else
+        return bad(err, name, val, "stdio, file:PATH or none");
+    return 0;
+}
+
+static int opt_display(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    if (!strcmp(val, "none"))
+        opt->display = DISPLAY_NONE;
+    else if (!strcmp(val, "sdl"))
+        opt->display = DISPLAY_SDL;
+    else
+        return bad(err, name, val, "sdl or none");
+    return 0;
+}
+
+static int opt_name(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)err;
+    opt->name = val;
+    return 0;
+}
+
+static int opt_no_reboot(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)val; (void)err;
+    opt->no_reboot = true;
+    return 0;
+}
+
+static int opt_max_insns(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    char *end;
+    errno = 0;
+    opt->max_insns = strtoull(val, &end, 0);
+    if (errno || *end || !opt->max_insns)
+        return bad(err, name, val, "a positive number");
+    return 0;
+}
+
+static int opt_trace(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    if (strcmp(val, "bios") != 0)
+        return bad(err, name, val, "bios (more trace categories come with the debugger)");
+    opt->trace |= TRACE_BIOS;
+    return 0;
+}
+
+static int opt_screendump(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)err;
+    opt->screendump_path = val;
+    return 0;
+}
+
+/* -rtc base=utc|localtime|2006-06-17T16:01:21 */
+static int opt_rtc(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    if (strncmp(val, "base=", 5) != 0)
+        return bad(err, name, val, "base=utc, base=localtime or base=YYYY-MM-DDTHH:MM:SS");
+    const char *base = val + 5;
+    if (!strcmp(base, "utc") || !strcmp(base, "localtime")) {
+        opt->rtc_fixed = false;
+        return 0;
+    }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = strptime(base, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || *end)
+        return bad(err, name, val, "base=YYYY-MM-DDTHH:MM:SS");
+    opt->rtc_fixed = true;
+    opt->rtc_base = (int64_t)timegm(&tm);
+    return 0;
+}
+
+static const struct option_row rows[] = {
+    { "-m", true, opt_m },
+    { "-bios", true, opt_bios },
+    { "-vga-rom", true, opt_vga_rom },
+    { "-hda", true, opt_hd }, { "-hdb", true, opt_hd },
+    { "-hdc", true, opt_hd }, { "-hdd", true, opt_hd },
+    { "-cdrom", true, opt_cdrom },
+    { "-fda", true, opt_fd }, { "-fdb", true, opt_fd },
+    { "-drive", true, opt_drive },
+    { "-boot", true, opt_boot },
+    { "-snapshot", false, opt_snapshot },
+    { "-serial", true, opt_serial },
+    { "-display", true, opt_display },
+    { "-name", true, opt_name },
+    { "-no-reboot", false, opt_no_reboot },
+    { "-max-insns", true, opt_max_insns },
+    { "-d", true, opt_trace },
+    { "-screendump", true, opt_screendump },
+    { "-rtc", true, opt_rtc },
+};
+
+static const struct option_row *find_row(const char *name)
+{
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++)
+        if (!strcmp(rows[k].name, name))
+            return &rows[k];
+    return NULL;
+}
+
+void options_free(struct options *opt)
+{
+    for (unsigned k = 0; k < opt->nowned; k++)
+        free(opt->owned[k]);
+    opt->nowned = 0;
 }
 
 int options_parse(struct options *opt, int argc, char **argv, FILE *err)
 {
     memset(opt, 0, sizeof *opt);
     opt->ram_size = 128u << 20;
+    opt->serial = SERIAL_STDIO;
+    strcpy(opt->boot_order, "cad");
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
-        const char *val = k + 1 < argc ? argv[k + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "-help") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
             return OPTIONS_HELP;
-        } else if (!strcmp(a, "-no-reboot")) {
-            opt->no_reboot = true;
-        } else if (!strcmp(a, "-bios") || !strcmp(a, "-m") || !strcmp(a, "-display") ||
-                   !strcmp(a, "-max-insns")) {
-            if (!val) {
-                fprintf(err, "ember: option %s needs a value\n", a);
-                return OPTIONS_ERROR;
-            }
-            k++;
-            if (!strcmp(a, "-bios")) {
-                opt->bios_path = val;
-            } else if (!strcmp(a, "-m")) {
-                if (parse_size(val, &opt->ram_size) < 0) {
-                    fprintf(err, "ember: -m %s: expected a size like 128, 64M or 1G (up to 3.5G)\n", val);
-                    return OPTIONS_ERROR;
-                }
-            } else if (!strcmp(a, "-display")) {
-                if (strcmp(val, "none") != 0) {
-                    fprintf(err, "ember: -display %s: only 'none' is available in this build\n", val);
-                    return OPTIONS_ERROR;
-                }
-                opt->display_none = true;
-            } else {
-                char *end;
-                opt->max_insns = strtoull(val, &end, 0);
-                if (*end || !opt->max_insns) {
-                    fprintf(err, "ember: -max-insns %s: expected a positive number\n", val);
-                    return OPTIONS_ERROR;
-                }
-            }
-        } else {
+        }
+        /* QEMU accepts --option as well as -option. */
+        const char *name = (a[0] == '-' && a[1] == '-') ? a + 1 : a;
+        const struct option_row *row = find_row(name);
+        if (!row) {
             fprintf(err, "ember: unknown option '%s' (try -h)\n", a);
             return OPTIONS_ERROR;
         }
-    }
-    if (!opt->bios_path) {
-        fprintf(err, "ember: no BIOS or boot image given (use -bios FILE)\n");
-        return OPTIONS_ERROR;
+        const char *val = NULL;
+        if (row->takes_value) {
+            if (k + 1 >= argc) {
+                fprintf(err, "ember: option %s needs a value\n", a);
+                return OPTIONS_ERROR;
+            }
+            val = argv[++k];
+        }
+        if (row->apply(opt, name, val, err) < 0)
+            return OPTIONS_ERROR;
     }
     return OPTIONS_OK;
 }

@@ -1,4 +1,4 @@
-/* Command-line options (QEMU's names where they exist). */
+/* Command-line options, with QEMU's names where they exist. */
 #ifndef EMBER_FRONTEND_OPTIONS_H
 #define EMBER_FRONTEND_OPTIONS_H
 
@@ -7,17 +7,43 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "machine.h"
+
+#define DEFAULT_BIOS_DIR "/usr/share/seabios"
+#define DEFAULT_BIOS DEFAULT_BIOS_DIR "/bios-256k.bin"
+#define DEFAULT_VGA_ROM DEFAULT_BIOS_DIR "/vgabios-stdvga.bin"
+
+#define MAX_DRIVE_OPTIONS 8
+
+enum display_kind { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
+
 struct options {
-    const char *bios_path;
+    const char *bios_path;          /* NULL: SeaBIOS from the Debian package */
+    bool bios_given;
+    const char *vga_rom_path;       /* NULL: SeaVGABIOS next to SeaBIOS */
     uint32_t ram_size;
+    struct drive_config ide[IDE_DRIVES];
+    struct drive_config floppy[FLOPPY_DRIVES];
+    char boot_order[8];             /* letters a, c, d in order */
+    bool snapshot;
+    enum serial_mode serial;
+    const char *serial_path;
+    enum display_kind display;
+    const char *name;
     bool no_reboot;
-    bool display_none;
     uint64_t max_insns;
+    unsigned trace;                 /* TRACE_* bits from -d */
+    const char *screendump_path;
+    bool rtc_fixed;
+    int64_t rtc_base;               /* seconds since 1970 (UTC) with rtc_fixed */
+    char *owned[MAX_DRIVE_OPTIONS]; /* copies that -drive values point into */
+    unsigned nowned;
 };
 
 enum { OPTIONS_OK, OPTIONS_HELP, OPTIONS_ERROR };
 
 /* Parses argv; on error prints one line naming the problem to err. */
 int options_parse(struct options *opt, int argc, char **argv, FILE *err);
+void options_free(struct options *opt);
 
 #endif
