@@ -21,6 +21,16 @@ static void on_code_written(void *opaque, uint32_t pfn)
     cpu->exit_block = true;
 }
 
+/* A20 or the memory routing changed: every translation and every block
+ * decoded from a remapped page may be stale. */
+static void on_map_changed(void *opaque)
+{
+    struct cpu *cpu = opaque;
+    block_cache_flush(cpu->blocks);
+    tlb_flush_all(&cpu->tlb);
+    cpu->exit_block = true;
+}
+
 static void on_a20_changed(void *opaque)
 {
     struct cpu *cpu = opaque;
@@ -44,6 +54,8 @@ struct cpu *cpu_create(struct phys_mem *mem, struct io_bus *io)
     mem->code_opaque = cpu;
     mem->a20_changed = on_a20_changed;
     mem->a20_opaque = cpu;
+    mem->map_changed = on_map_changed;
+    mem->map_opaque = cpu;
     cpu_reset(cpu);
     return cpu;
 }
@@ -358,8 +370,7 @@ static void step_one(struct cpu *cpu)
     cpu->eip = cpu->next_eip;
     cpu->icount++;
     cpu->cur_insn = NULL;
-    cpu->flags &= ~FL_RF;
-    if (debug_pending_traps(cpu, trap))
+    if (debug_pending_traps(cpu, trap, i))
         deliver_exception(cpu, EXC_DB, 0);
 }
 

@@ -42,9 +42,12 @@ struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t lin, unsigned acc, int view
     e->global = (uint8_t)w.global;
     e->host = (r && r->host) ? r->host + (w.phys_page - r->base) : NULL;
     e->tag_r = e->tag_x = page | (e->host ? 0 : TLB_SLOW);
+    /* Fast writes only where reads and writes reach the same RAM. */
+    const struct phys_region *wr = phys_write_region_of(cpu->mem, w.phys_page);
     if (!(w.writable && w.dirty))
         e->tag_w = page | TLB_INVALID;
-    else if (!e->host || r->kind != PHYS_RAM || phys_is_code_page(cpu->mem, w.phys_page))
+    else if (!e->host || r != wr || r->kind != PHYS_RAM ||
+             phys_is_code_page(cpu->mem, w.phys_page))
         e->tag_w = page | TLB_SLOW;
     else
         e->tag_w = page;

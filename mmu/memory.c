@@ -45,6 +45,7 @@ static int add_region(struct phys_mem *mem, const struct phys_region *r)
     uint32_t first = r->base >> 12;
     uint32_t pages = (r->size + 0xFFF) >> 12;
     memset(&mem->page_region[first], (int)mem->nregions, pages);
+    memset(&mem->page_write[first], (int)mem->nregions, pages);
     return 0;
 }
 
@@ -90,9 +91,29 @@ void phys_set_a20(struct phys_mem *mem, int enabled)
         mem->a20_changed(mem->a20_opaque);
 }
 
+int phys_region_at(const struct phys_mem *mem, uint32_t paddr)
+{
+    return mem->page_region[paddr >> 12];
+}
+
+int phys_route(struct phys_mem *mem, uint32_t base, uint32_t size, int read_handle,
+               int write_handle)
+{
+    if ((base & 0xFFF) || (size & 0xFFF) || (uint64_t)base + size > 0x100000000ull ||
+        read_handle < 0 || write_handle < 0 || read_handle > (int)mem->nregions ||
+        write_handle > (int)mem->nregions)
+        return -1;
+    memset(&mem->page_region[base >> 12], read_handle, size >> 12);
+    memset(&mem->page_write[base >> 12], write_handle, size >> 12);
+    if (mem->map_changed)
+        mem->map_changed(mem->map_opaque);
+    return 0;
+}
+
 uint8_t *phys_host_ptr(struct phys_mem *mem, uint32_t paddr, int for_write)
 {
-    const struct phys_region *r = phys_region_of(mem, paddr);
+    const struct phys_region *r = for_write ? phys_write_region_of(mem, paddr)
+                                            : phys_region_of(mem, paddr);
     if (!r || !r->host)
         return NULL;
     if (r->kind == PHYS_ROM && for_write)
@@ -152,7 +173,7 @@ uint32_t phys_read(struct phys_mem *mem, uint32_t paddr, unsigned size)
 
 void phys_write(struct phys_mem *mem, uint32_t paddr, uint32_t value, unsigned size)
 {
-    const struct phys_region *r = phys_region_of(mem, paddr);
+    const struct phys_region *r = phys_write_region_of(mem, paddr);
     if (!r)
         return;
     if (r->kind == PHYS_RAM) {

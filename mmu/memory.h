@@ -36,12 +36,15 @@ struct phys_mem {
     uint32_t a20_mask;          /* 0xFFFFFFFF, or 0xFFEFFFFF with A20 off */
     unsigned nregions;
     struct phys_region regions[PHYS_MAX_REGIONS];
-    uint8_t page_region[PHYS_PAGES]; /* 0 = unassigned, else index+1 */
+    uint8_t page_region[PHYS_PAGES]; /* reads: 0 = unassigned, else index+1 */
+    uint8_t page_write[PHYS_PAGES];  /* writes: the same, unless routed apart */
     uint64_t *code_chunks;      /* per RAM page: 64-byte chunks holding code */
     void (*code_written)(void *opaque, uint32_t pfn);
     void *code_opaque;
     void (*a20_changed)(void *opaque);
     void *a20_opaque;
+    void (*map_changed)(void *opaque);  /* routing changed (PAM) */
+    void *map_opaque;
 };
 
 /* Returns NULL when the RAM cannot be allocated. */
@@ -58,6 +61,22 @@ int phys_map_mmio(struct phys_mem *mem, uint32_t base, uint32_t size,
                   const struct io_ops *ops, void *opaque);
 
 void phys_set_a20(struct phys_mem *mem, int enabled);
+
+/* The region (index + 1) that reads of paddr reach, 0 if none. */
+int phys_region_at(const struct phys_mem *mem, uint32_t paddr);
+/* Route reads and writes of [base, base+size) (page-aligned) to two regions
+ * given as phys_region_at() handles (0 = nothing): the i440FX's PAM shadow
+ * RAM control, e.g. read ROM and write RAM while the BIOS copies itself.
+ * Calls map_changed. Returns 0, or -1 for a bad range or handle. */
+int phys_route(struct phys_mem *mem, uint32_t base, uint32_t size, int read_handle,
+               int write_handle);
+
+static inline const struct phys_region *phys_write_region_of(const struct phys_mem *mem,
+                                                            uint32_t paddr)
+{
+    uint8_t idx = mem->page_write[paddr >> 12];
+    return idx ? &mem->regions[idx - 1] : NULL;
+}
 
 static inline const struct phys_region *phys_region_of(const struct phys_mem *mem,
                                                       uint32_t paddr)
