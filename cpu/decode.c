@@ -233,6 +233,10 @@ enum decode_status decode_insn(const uint8_t *bytes, unsigned avail, bool code32
         make_invalid(out);
         return DECODE_OK;
     }
+    if ((info->form == FORM_Ew_Sw || info->form == FORM_Sw_Ew) && out->reg > GS) {
+        make_invalid(out);  /* SDM vol. 2 MOV: Sreg 6 and 7 do not exist, #UD */
+        return DECODE_OK;
+    }
     if ((attr & INSN_LOCK) && (!(info->attrs & LOCK) || !(attr & INSN_MEM))) {
         make_invalid(out);  /* SDM vol. 2 LOCK: #UD unless a listed RMW on memory */
         return DECODE_OK;

@@ -87,7 +87,7 @@ uint32_t lin_read_slow(struct cpu *cpu, uint32_t lin, unsigned size, int view)
         return read_in_page(cpu, lin, size, view);
     /* Crosses a page: translate both before reading either. */
     tlb_fill(cpu, lin, ACC_READ, view);
-    tlb_fill(cpu, lin + size - 1, ACC_READ, view);
+    tlb_fill(cpu, (lin | 0xFFFu) + 1, ACC_READ, view);   /* CR2 = start of the second page */
     uint32_t v = 0;
     for (unsigned k = 0; k < size; k++)
         v |= read_in_page(cpu, lin + k, 1, view) << (8 * k);
@@ -125,7 +125,7 @@ void lin_write_slow(struct cpu *cpu, uint32_t lin, uint32_t value, unsigned size
         return;
     }
     tlb_fill(cpu, lin, ACC_WRITE, view);
-    tlb_fill(cpu, lin + size - 1, ACC_WRITE, view);
+    tlb_fill(cpu, (lin | 0xFFFu) + 1, ACC_WRITE, view);
     for (unsigned k = 0; k < size; k++)
         write_in_page(cpu, lin + k, (value >> (8 * k)) & 0xFF, 1, view);
 }

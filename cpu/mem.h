@@ -96,7 +96,7 @@ static inline void lin_probe_write(struct cpu *cpu, uint32_t lin, unsigned size)
     int view = cpu->view == TLB_USER_AC ? TLB_USER : cpu->view;
     tlb_fill(cpu, lin, ACC_WRITE, view);
     if ((lin & 0xFFF) + size > 0x1000)
-        tlb_fill(cpu, lin + size - 1, ACC_WRITE, view);
+        tlb_fill(cpu, (lin | 0xFFFu) + 1, ACC_WRITE, view);
 }
 
 /* Ordinary accesses, with the current privilege's view. */

@@ -52,10 +52,11 @@ static int add_region(struct phys_mem *mem, const struct phys_region *r)
 int phys_map_rom(struct phys_mem *mem, uint32_t base, uint32_t size,
                  const void *data, size_t data_len)
 {
-    uint8_t *bytes = malloc(size);
+    size_t whole = ((size_t)size + 0xFFF) & ~(size_t)0xFFF;   /* pages are mapped whole */
+    uint8_t *bytes = malloc(whole ? whole : 1);
     if (!bytes)
         return -1;
-    memset(bytes, 0xFF, size);
+    memset(bytes, 0xFF, whole);
     memcpy(bytes, data, data_len < size ? data_len : size);
     struct phys_region r = { .base = base, .size = size, .kind = PHYS_ROM,
                              .host = bytes, .opaque = mem };
