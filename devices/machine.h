@@ -12,6 +12,7 @@
 #include "cpu.h"
 #include "debug_port.h"
 #include "device.h"
+#include "pc.h"
 #include "port92.h"
 
 #define IDE_DRIVES 4            /* primary master/slave, secondary master/slave */
@@ -66,6 +67,7 @@ struct machine {
     struct cpu *cpu;
     struct clock clock;
     struct device_list devices;
+    struct pc pc;
     struct debug_port debug;
     struct port92 port92;
     enum machine_status status;

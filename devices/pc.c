@@ -17,6 +17,29 @@ static void request_reset(void *opaque)
 
 int pc_init(struct machine *m)
 {
+    struct pc *pc = &m->pc;
+    (void)pc;
+
+    /* --- i8259 PIC pair: fills pc->isa_irq[0..15] and the CPU's INTA hook --- */
+
+    /* --- i8254 PIT (IRQ 0) and port 0x61 (speaker gate, refresh toggle) --- */
+
+    /* --- MC146818 RTC/CMOS (IRQ 8) --- */
+
+    /* --- PCI bus, i440FX host bridge (PAM), PIIX3 ISA bridge, PIIX4 PM --- */
+
+    /* --- fw_cfg (0x510/0x511) --- */
+
+    /* --- i8042 keyboard controller, PS/2 keyboard (IRQ 1) and mouse (IRQ 12) --- */
+
+    /* --- 16550A UARTs COM1-COM4 (IRQ 4, 3, 4, 3) --- */
+
+    /* --- i8237 DMA pair, 82077AA floppy controller (IRQ 6, DMA 2) --- */
+
+    /* --- PIIX IDE: ATA disks and ATAPI CD-ROM (IRQ 14, 15), bus-master DMA --- */
+
+    /* --- VGA with Bochs VBE, its option ROM --- */
+
     /* Debug console 0xE9 and isa-debug-exit 0xF4. */
     debug_port_init(&m->debug, &m->io, m->cfg.debug_out, stop_cpu, m);
 
