@@ -3,8 +3,8 @@
  * context; suites are tables of { name, function }. A failed check prints
  * the sentence once, then each failed check with file:line and, for the
  * _EQ checks, both values. No global state: the context is passed in. */
-#ifndef EMBER_TESTS_UNIT_HARNESS_H
-#define EMBER_TESTS_UNIT_HARNESS_H
+#ifndef EMBER_TESTS_HARNESS_H
+#define EMBER_TESTS_HARNESS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -46,12 +46,8 @@ void test_note(struct test_ctx *t, const char *fmt, ...) __attribute__((format(p
 #define CHECK_EQ(t, got, want)                                                    \
     check_equal((t), (uint64_t)(got), (uint64_t)(want), #got, #want, __FILE__, __LINE__)
 
-/* The suites (one per source file). */
-extern const struct suite decoder_suite;
-extern const struct suite flags_suite;
-extern const struct suite phys_suite;
-extern const struct suite paging_suite;
-extern const struct suite tlb_suite;
-extern const struct suite cpu_mem_suite;
+/* Run the suites (the main of a test program): returns the exit status,
+ * after a closing line "N passed, N failed". */
+int harness_run(int argc, char **argv, const struct suite *const *suites, unsigned nsuites);
 
 #endif
