@@ -18,6 +18,17 @@ static void console_write(void *opaque, uint32_t addr, uint32_t value, unsigned 
     fflush(d->out);
 }
 
+static void bios_console_write(void *opaque, uint32_t addr, uint32_t value, unsigned size)
+{
+    struct debug_port *d = opaque;
+    (void)addr;
+    if (!d->bios_out)
+        return;
+    for (unsigned k = 0; k < size; k++)
+        fputc((int)((value >> (8 * k)) & 0xFF), d->bios_out);
+    fflush(d->bios_out);
+}
+
 static void exit_write(void *opaque, uint32_t addr, uint32_t value, unsigned size)
 {
     struct debug_port *d = opaque;
@@ -33,6 +44,9 @@ static void exit_write(void *opaque, uint32_t addr, uint32_t value, unsigned siz
 static const struct io_ops console_ops = {
     .name = "debug-console", .read = console_read, .write = console_write,
 };
+static const struct io_ops bios_console_ops = {
+    .name = "bios-debug", .read = console_read, .write = bios_console_write,
+};
 static const struct io_ops exit_ops = {
     .name = "isa-debug-exit", .write = exit_write,
 };
@@ -47,4 +61,10 @@ void debug_port_init(struct debug_port *d, struct io_bus *io, FILE *out,
     d->opaque = opaque;
     io_map(io, DEBUG_CONSOLE_PORT, 1, &console_ops, d);
     io_map(io, DEBUG_EXIT_PORT, 1, &exit_ops, d);
+}
+
+void debug_port_add_bios_console(struct debug_port *d, struct io_bus *io, FILE *out)
+{
+    d->bios_out = out;
+    io_map(io, BIOS_DEBUG_PORT, 1, &bios_console_ops, d);
 }

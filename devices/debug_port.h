@@ -12,9 +12,11 @@
 
 #define DEBUG_CONSOLE_PORT 0xE9
 #define DEBUG_EXIT_PORT 0xF4
+#define BIOS_DEBUG_PORT 0x402   /* SeaBIOS's debug output on QEMU */
 
 struct debug_port {
     FILE *out;
+    FILE *bios_out;             /* port 0x402, NULL = discard */
     bool exit_requested;
     int exit_code;
     void (*on_exit)(void *opaque);  /* tells the machine to stop the CPU */
@@ -23,5 +25,7 @@ struct debug_port {
 
 void debug_port_init(struct debug_port *d, struct io_bus *io, FILE *out,
                      void (*on_exit)(void *opaque), void *opaque);
+/* Also listen on port 0x402 (SeaBIOS debug) and copy it to out. */
+void debug_port_add_bios_console(struct debug_port *d, struct io_bus *io, FILE *out);
 
 #endif

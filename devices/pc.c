@@ -42,6 +42,7 @@ int pc_init(struct machine *m)
 
     /* Debug console 0xE9 and isa-debug-exit 0xF4. */
     debug_port_init(&m->debug, &m->io, m->cfg.debug_out, stop_cpu, m);
+    debug_port_add_bios_console(&m->debug, &m->io, (m->cfg.trace & TRACE_BIOS) ? stderr : NULL);
 
     /* System control port A (0x92): fast A20 and reset. */
     port92_init(&m->port92, &m->io, m->mem, request_reset, m);
