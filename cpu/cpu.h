@@ -196,6 +196,7 @@ struct cpu {
     bool stop_request;
     bool reset_request;
     bool single_step_mode;      /* TF, RF, debug registers: step one insn */
+    uint8_t db_trap;            /* DB_TRAP_* (debug.h): this insn's #DB trap state */
     int exc_nesting;            /* for #DF and triple-fault detection */
     int first_exc;              /* class of the exception being delivered */
     jmp_buf unwind;             /* cpu_raise() jumps here */

@@ -1,5 +1,8 @@
-/* Debug registers and single-step (SDM vol. 3 17.2, 17.3). */
+/* Debug registers, single-step and breakpoints (SDM vol. 3 17.2, 17.3);
+ * the rules are summed up in debug.h. */
 #include "debug.h"
+
+#include "decode.h"
 
 /* DR7: L0/G0..L3/G3 in bits 0-7; R/W and LEN for breakpoint n in bits
  * 16+4n..19+4n. R/W 00 is an instruction breakpoint. */
@@ -16,23 +19,62 @@ bool debug_breakpoints_armed(const struct cpu *cpu)
 
 void debug_check_code_breakpoints(struct cpu *cpu)
 {
-    if (cpu->flags & FL_RF)
-        return;
-    uint32_t lin = cpu->seg[CS].base + cpu->eip;
-    uint32_t hits = 0;
-    for (int n = 0; n < 4; n++)
-        if (bp_enabled(cpu->dr[7], n) && bp_rw(cpu->dr[7], n) == 0 && cpu->dr[n] == lin)
-            hits |= 1u << n;
-    if (hits) {
-        cpu->dr[6] = (cpu->dr[6] & ~0xFu) | hits;
-        cpu_raise(cpu, EXC_DB, 0);
+    cpu->db_trap = 0;
+    if (!(cpu->flags & FL_RF)) {
+        uint32_t lin = cpu->seg[CS].base + cpu->eip;
+        uint32_t hits = 0;
+        for (int n = 0; n < 4; n++)
+            if (bp_enabled(cpu->dr[7], n) && bp_rw(cpu->dr[7], n) == 0 && cpu->dr[n] == lin)
+                hits |= 1u << n;
+        if (hits) {
+            cpu->dr[6] = (cpu->dr[6] & ~0xFu) | hits;
+            cpu_raise(cpu, EXC_DB, 0);
+        }
     }
+    /* SDM vol. 3 17.3.1.1: RF is cleared at the start of the instruction,
+     * after the instruction-breakpoint check. */
+    cpu->flags &= ~FL_RF;
 }
 
-bool debug_pending_traps(struct cpu *cpu, bool tf_before)
+/* MOV SS and POP SS hold off debug traps for one instruction (SDM vol. 3
+ * 6.8.3); LSS does not. */
+static bool loads_ss(const struct insn *i)
 {
-    if (!tf_before)
+    return i->op == OPID_pop_SS || (i->op == OPID_mov_SwEw && i->reg == SS);
+}
+
+bool debug_pending_traps(struct cpu *cpu, bool tf_before, const struct insn *i)
+{
+    unsigned state = cpu->db_trap;
+    cpu->db_trap = 0;
+    cpu->single_step_mode = (cpu->flags & (FL_TF | FL_RF)) || debug_breakpoints_armed(cpu);
+    if (!tf_before || (state & DB_TRAP_DROP) || loads_ss(i))
         return false;
     cpu->dr[6] |= DR6_BS;
-    return true;
+    return !(state & DB_TRAP_DELIVERED);
+}
+
+void debug_drop_step_trap(struct cpu *cpu)
+{
+    cpu->db_trap |= DB_TRAP_DROP;
+}
+
+void debug_task_switch_trap(struct cpu *cpu)
+{
+    cpu->dr[6] |= DR6_BT;
+    cpu->db_trap |= DB_TRAP_DELIVERED;
+    /* A trap of its own, not part of the event that switched tasks: a
+     * fault while delivering it must not count as a double fault. */
+    int nesting = cpu->exc_nesting, first = cpu->first_exc;
+    cpu->exc_nesting = 1;
+    cpu->first_exc = EXC_DB;
+    cpu_interrupt(cpu, EXC_DB, INT_EXCEPTION, false, 0);
+    cpu->exc_nesting = nesting;
+    cpu->first_exc = first;
+}
+
+void debug_rf_loaded(struct cpu *cpu)
+{
+    if (cpu->flags & FL_RF)
+        cpu->single_step_mode = true;
 }

@@ -1,6 +1,7 @@
 /* Interrupts and exceptions: real-mode delivery through the IVT here,
  * protected and V86 mode through the IDT in protected.c (SDM vol. 3 6.12,
  * 20.1.4). */
+#include "debug.h"
 #include "exec.h"
 #include "protected.h"
 #include "segment.h"
@@ -30,6 +31,8 @@ void cpu_interrupt(struct cpu *cpu, int vector, enum int_source src,
         real_mode_interrupt(cpu, vector, ret_eip);
     else
         pm_interrupt(cpu, vector, src, has_error, error, ret_eip);
+    if (after)  /* the handler runs untraced (SDM vol. 3 17.3.1.4) */
+        debug_drop_step_trap(cpu);
     cpu->exit_block = true;
 }
 
@@ -58,4 +61,5 @@ void cpu_iret(struct cpu *cpu, int op32)
     seg_load_real(cpu, CS, (uint16_t)cs);
     cpu->next_eip = eip;
     cpu->nmi_blocked = false;
+    debug_rf_loaded(cpu);   /* IRETD may have set RF */
 }
