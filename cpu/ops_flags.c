@@ -1,5 +1,5 @@
 /* Flag instructions: CLC STC CMC CLD STD CLI STI (SDM vol. 2). CLI and STI
- * are IOPL-sensitive in protected and V86 mode (#GP(0) when CPL > IOPL). */
+ * are IOPL-sensitive in protected and V86 mode. */
 #include "exec.h"
 
 void op_clc(struct cpu *cpu, const struct insn *i) { (void)i; flags_set_some(cpu, FL_CF, 0); }
@@ -12,17 +12,32 @@ void op_cmc(struct cpu *cpu, const struct insn *i)
 void op_cld(struct cpu *cpu, const struct insn *i) { (void)i; cpu->flags &= ~FL_DF; }
 void op_std(struct cpu *cpu, const struct insn *i) { (void)i; cpu->flags |= FL_DF; }
 
-static void check_iopl(struct cpu *cpu)
+static unsigned iopl(const struct cpu *cpu) { return (cpu->flags & FL_IOPL) >> 12; }
+
+/* CLI/STI act on VIF instead of IF in V86 mode with CR4.VME, and at CPL 3
+ * in protected mode with CR4.PVI, when IOPL is below 3 (SDM vol. 3 20.3,
+ * 20.4); otherwise CPL > IOPL is #GP(0). */
+static bool virtual_interrupts(const struct cpu *cpu)
 {
-    if (cpu->mode != MODE_REAL && (unsigned)cpu->cpl > ((cpu->flags & FL_IOPL) >> 12))
-        cpu_raise_gp0(cpu);
+    if (cpu->mode == MODE_V86)
+        return (cpu->cr4 & CR4_VME) && iopl(cpu) < 3;
+    return cpu->mode == MODE_PROT && (cpu->cr4 & CR4_PVI) && cpu->cpl == 3 && iopl(cpu) < 3;
+}
+
+static bool may_change_if(const struct cpu *cpu)
+{
+    return cpu->mode == MODE_REAL || (unsigned)cpu->cpl <= iopl(cpu);
 }
 
 void op_cli(struct cpu *cpu, const struct insn *i)
 {
     (void)i;
-    check_iopl(cpu);
-    cpu->flags &= ~FL_IF;
+    if (may_change_if(cpu))
+        cpu->flags &= ~FL_IF;
+    else if (virtual_interrupts(cpu))
+        cpu->flags &= ~FL_VIF;
+    else
+        cpu_raise_gp0(cpu);
 }
 
 /* STI: interrupts are recognized only after the next instruction (SDM
@@ -30,8 +45,13 @@ void op_cli(struct cpu *cpu, const struct insn *i)
 void op_sti(struct cpu *cpu, const struct insn *i)
 {
     (void)i;
-    check_iopl(cpu);
-    if (!(cpu->flags & FL_IF))
-        cpu->inhibit_irq = true;
-    cpu->flags |= FL_IF;
+    if (may_change_if(cpu)) {
+        if (!(cpu->flags & FL_IF))
+            cpu->inhibit_irq = true;
+        cpu->flags |= FL_IF;
+    } else if (virtual_interrupts(cpu) && !(cpu->flags & FL_VIP)) {
+        cpu->flags |= FL_VIF;
+    } else {
+        cpu_raise_gp0(cpu);
+    }
 }

@@ -83,24 +83,31 @@ void op_popa_d(struct cpu *cpu, const struct insn *i) { (void)i; popa(cpu, 4); }
 
 static unsigned iopl(const struct cpu *cpu) { return (cpu->flags & FL_IOPL) >> 12; }
 
-/* PUSHF/POPF are IOPL-sensitive in V86 mode (SDM vol. 3 20.2.7). */
-static void check_v86_iopl(struct cpu *cpu)
+/* PUSHF/POPF are IOPL-sensitive in V86 mode (SDM vol. 3 20.2.7): with
+ * IOPL < 3 they raise #GP(0), unless CR4.VME lets the 16-bit forms work
+ * on VIF (SDM vol. 3 20.3.3). */
+static bool v86_virtual_flags(struct cpu *cpu, bool o32)
 {
-    if (cpu->mode == MODE_V86 && iopl(cpu) < 3)
+    if (cpu->mode != MODE_V86 || iopl(cpu) == 3)
+        return false;
+    if (!(cpu->cr4 & CR4_VME) || o32)
         cpu_raise_gp0(cpu);
+    return true;
 }
 
 /* The pushed image has VM and RF clear (SDM vol. 2 PUSHF). */
 void op_pushf_w(struct cpu *cpu, const struct insn *i)
 {
     (void)i;
-    check_v86_iopl(cpu);
-    push16(cpu, (uint16_t)cpu_get_eflags(cpu));
+    uint32_t fl = cpu_get_eflags(cpu);
+    if (v86_virtual_flags(cpu, false))
+        fl = (fl & ~(FL_IF | FL_IOPL)) | ((fl & FL_VIF) ? FL_IF : 0) | FL_IOPL;
+    push16(cpu, (uint16_t)fl);
 }
 void op_pushf_d(struct cpu *cpu, const struct insn *i)
 {
     (void)i;
-    check_v86_iopl(cpu);
+    v86_virtual_flags(cpu, true);
     push32(cpu, cpu_get_eflags(cpu) & ~(FL_VM | FL_RF));
 }
 
@@ -122,14 +129,22 @@ static uint32_t popf_mask(const struct cpu *cpu, bool o32)
 void op_popf_w(struct cpu *cpu, const struct insn *i)
 {
     (void)i;
-    check_v86_iopl(cpu);
+    if (v86_virtual_flags(cpu, false)) {
+        uint16_t v = (uint16_t)stack_peek(cpu, 0, false);
+        if ((v & FL_TF) || ((v & FL_IF) && (cpu->flags & FL_VIP)))
+            cpu_raise_gp0(cpu);
+        set_sp(cpu, cpu->reg[ESP] + 2);
+        uint32_t vif = (v & FL_IF) ? FL_VIF : 0;
+        cpu_set_eflags(cpu, v | vif, FL_ARITH | FL_DF | FL_NT | FL_VIF);
+        return;
+    }
     uint16_t v = pop16(cpu);
     cpu_set_eflags(cpu, v, popf_mask(cpu, false));
 }
 void op_popf_d(struct cpu *cpu, const struct insn *i)
 {
     (void)i;
-    check_v86_iopl(cpu);
+    v86_virtual_flags(cpu, true);
     uint32_t v = pop32(cpu) & ~FL_RF;
     cpu_set_eflags(cpu, v, popf_mask(cpu, true));
 }
