@@ -133,7 +133,7 @@ void cpu_update_mode(struct cpu *cpu)
         cpu->view = TLB_USER_AC;
     else
         cpu->view = TLB_USER;
-    cpu->single_step_mode = (cpu->flags & FL_TF) || debug_breakpoints_armed(cpu);
+    cpu->single_step_mode = debug_wants_single_steps(cpu);
     cpu->exit_block = true;
 }
 
@@ -332,9 +332,13 @@ found:
     return b;
 }
 
+/* Runs the block's instructions, stopping early when the budget of
+ * cpu_run() ends inside it (instruction counts stay exact). */
 static void run_block(struct cpu *cpu, struct block *b)
 {
-    const struct insn *i = block_insns(cpu->blocks, b), *end = i + b->n;
+    uint64_t left = cpu->icount_limit - cpu->icount;
+    const struct insn *i = block_insns(cpu->blocks, b);
+    const struct insn *end = i + (left < b->n ? left : b->n);
     const struct insn *start = i;
     cpu->block_first = i;
     cpu->exit_block = false;

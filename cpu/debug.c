@@ -43,11 +43,16 @@ static bool loads_ss(const struct insn *i)
     return i->op == OPID_pop_SS || (i->op == OPID_mov_SwEw && i->reg == SS);
 }
 
+bool debug_wants_single_steps(const struct cpu *cpu)
+{
+    return (cpu->flags & (FL_TF | FL_RF)) || debug_breakpoints_armed(cpu);
+}
+
 bool debug_pending_traps(struct cpu *cpu, bool tf_before, const struct insn *i)
 {
     unsigned state = cpu->db_trap;
     cpu->db_trap = 0;
-    cpu->single_step_mode = (cpu->flags & (FL_TF | FL_RF)) || debug_breakpoints_armed(cpu);
+    cpu->single_step_mode = debug_wants_single_steps(cpu);
     if (!tf_before || (state & DB_TRAP_DROP) || loads_ss(i))
         return false;
     cpu->dr[6] |= DR6_BS;

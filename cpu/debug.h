@@ -32,6 +32,9 @@
 
 /* Any instruction breakpoint enabled in DR7 (forces one-at-a-time steps). */
 bool debug_breakpoints_armed(const struct cpu *cpu);
+/* Whether the CPU must run one instruction at a time: TF, RF, or an armed
+ * instruction breakpoint. */
+bool debug_wants_single_steps(const struct cpu *cpu);
 /* Before an instruction: raise #DB (a fault) if an enabled instruction
  * breakpoint matches CS:EIP and EFLAGS.RF is clear; then clear RF. */
 void debug_check_code_breakpoints(struct cpu *cpu);

@@ -56,10 +56,18 @@ static void pop_sreg(struct cpu *cpu, const struct insn *i, unsigned size)
 void op_pop_sreg_w(struct cpu *cpu, const struct insn *i) { pop_sreg(cpu, i, 2); }
 void op_pop_sreg_d(struct cpu *cpu, const struct insn *i) { pop_sreg(cpu, i, 4); }
 
-/* PUSHA: EAX ECX EDX EBX (original ESP) EBP ESI EDI. */
+/* PUSHA: EAX ECX EDX EBX (original ESP) EBP ESI EDI. The whole frame is
+ * checked before anything is written. In real and V86 mode a frame that
+ * wraps through the middle of a slot (SP 7, 9, 11, 13 or 15 for PUSHA) is
+ * #GP(0) (SDM vol. 2 PUSHA, real-address mode exceptions). */
 static void pusha(struct cpu *cpu, unsigned size)
 {
     uint32_t sp = cpu->reg[ESP];
+    if (cpu->mode != MODE_PROT && !cpu->stack32 && (sp & 0xFFFF) < 8 * size &&
+        (sp & (size - 1)))
+        cpu_raise_gp0(cpu);
+    for (unsigned r = 0; r < 8; r++)
+        seg_addr(cpu, SS, (sp - size * (r + 1)) & sp_mask(cpu), size, SEG_OK_WRITE);
     for (unsigned r = 0; r < 8; r++)
         write_n(cpu, SS, (sp - size * (r + 1)) & sp_mask(cpu), get_reg(cpu, r, size), size);
     set_sp(cpu, sp - 8 * size);
