@@ -87,12 +87,15 @@ static inline void lin_write32_v(struct cpu *cpu, uint32_t lin, uint32_t v, int 
         lin_write_slow(cpu, lin, v, 4, view);
 }
 /* Make sure a write to [lin, lin+size) will not fault (for read-modify-
- * write instructions, whose write permission is checked before the read). */
+ * write instructions, whose write permission is checked before the read):
+ * page permission, and alignment when #AC is armed. */
 static inline void lin_probe_write(struct cpu *cpu, uint32_t lin, unsigned size)
 {
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, cpu->view, lin);
     if (likely(FAST_OK(e, tag_w, lin, size)))
         return;
+    if (cpu->view == TLB_USER_AC && (lin & (size - 1)))
+        cpu_raise(cpu, EXC_AC, 0);      /* as the access itself would */
     int view = cpu->view == TLB_USER_AC ? TLB_USER : cpu->view;
     tlb_fill(cpu, lin, ACC_WRITE, view);
     if ((lin & 0xFFF) + size > 0x1000)

@@ -254,6 +254,8 @@ void op_cmpxchg8b(struct cpu *cpu, const struct insn *i)
 {
     uint32_t off = ea(cpu, i);
     uint32_t lin = seg_addr(cpu, i->seg, off, 8, SEG_OK_READ | SEG_OK_WRITE);
+    if (cpu->view == TLB_USER_AC && (lin & 7))
+        cpu_raise(cpu, EXC_AC, 0);      /* a quadword operand (SDM vol. 3 table 6-7) */
     lin_probe_write(cpu, lin, 4);
     lin_probe_write(cpu, lin + 4, 4);
     uint32_t lo = lin_read32(cpu, lin), hi = lin_read32(cpu, lin + 4);

@@ -159,7 +159,10 @@ void op_popf_d(struct cpu *cpu, const struct insn *i)
 
 /* ENTER size, level (SDM vol. 2 ENTER): push EBP, copy level-1 frame
  * pointers from the enclosing frame, push the new frame pointer, then
- * reserve size bytes. All writes happen before ESP/EBP change. */
+ * reserve size bytes, probing the new stack top with an operand-size write
+ * access as the hardware does (#SS, #PF or #AC there). All memory accesses
+ * happen before ESP/EBP change. EBP gets the frame pointer by operand size;
+ * on a 16-bit stack only SP moves. */
 static void enter(struct cpu *cpu, const struct insn *i, unsigned size)
 {
     uint32_t alloc = i->imm & 0xFFFF;
@@ -168,7 +171,7 @@ static void enter(struct cpu *cpu, const struct insn *i, unsigned size)
     uint32_t sp = cpu->reg[ESP], bp = cpu->reg[EBP];
     sp -= size;
     write_n(cpu, SS, sp & mask, get_reg(cpu, EBP, size), size);
-    uint32_t frame = sp;
+    uint32_t frame = (cpu->reg[ESP] & ~mask) | (sp & mask);
     if (level > 0) {
         for (unsigned k = 1; k < level; k++) {
             bp -= size;
@@ -180,13 +183,8 @@ static void enter(struct cpu *cpu, const struct insn *i, unsigned size)
         write_n(cpu, SS, sp & mask, frame, size);
     }
     sp -= alloc;
-    /* The new stack top must lie inside SS (#SS(0) otherwise). */
-    seg_addr(cpu, SS, sp & mask, 1, SEG_OK_WRITE);
-    if (cpu->stack32) {
-        cpu->reg[EBP] = frame;
-    } else {
-        set_r16(cpu, EBP, (uint16_t)frame);
-    }
+    lin_probe_write(cpu, seg_addr(cpu, SS, sp & mask, size, SEG_OK_WRITE), size);
+    set_reg(cpu, EBP, frame, size);
     set_sp(cpu, sp);
 }
 void op_enter_w(struct cpu *cpu, const struct insn *i) { enter(cpu, i, 2); }

@@ -97,6 +97,8 @@ static void string_op(struct cpu *cpu, const struct insn *i, unsigned size, enum
         return;
     }
     uint32_t mask = addr_mask(i);
+    if (kind == STR_INS || kind == STR_OUTS)
+        io_check(cpu, get_r16(cpu, EDX), size);   /* even with a zero count */
     for (unsigned n = 0;; n++) {
         uint32_t count = cpu->reg[ECX] & mask;
         if (count == 0)
