@@ -1,0 +1,7 @@
+; BITOPS_BODY (body/bitops.inc) in real mode.
+%include "lib/ember.inc"
+%include "body/bitops.inc"
+
+test_main:
+    BITOPS_BODY
+    PASS
