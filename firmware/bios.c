@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint8_t *rom_load(const char *path, size_t max, size_t *size, FILE *err)
+uint8_t *file_read_all(const char *path, size_t max, size_t *size, const char *what, FILE *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(err, "ember: cannot open ROM image '%s': %s\n", path, strerror(errno));
+        fprintf(err, "ember: cannot open %s '%s': %s\n", what, path, strerror(errno));
         return NULL;
     }
     uint8_t *raw = malloc(max + 1);
@@ -18,15 +18,20 @@ uint8_t *rom_load(const char *path, size_t max, size_t *size, FILE *err)
     fclose(f);
     if (failed || n == 0 || n > max) {
         if (failed)
-            fprintf(err, "ember: cannot read ROM image '%s'\n", path);
+            fprintf(err, "ember: cannot read %s '%s'\n", what, path);
         else
-            fprintf(err, "ember: ROM image '%s' is %s (expected 1 byte to %zu KiB)\n", path,
+            fprintf(err, "ember: %s '%s' is %s (expected 1 byte to %zu KiB)\n", what, path,
                     n ? "too large" : "empty", max / 1024);
         free(raw);
         return NULL;
     }
     *size = n;
     return raw;
+}
+
+uint8_t *rom_load(const char *path, size_t max, size_t *size, FILE *err)
+{
+    return file_read_all(path, max, size, "ROM image", err);
 }
 
 uint8_t *bios_load(const char *path, size_t *size, FILE *err)

@@ -13,6 +13,9 @@
  * that is not a multiple is padded at the front with 0xFF, so its last
  * bytes stay at the reset vector). NULL and one line on err on failure. */
 uint8_t *bios_load(const char *path, size_t *size, FILE *err);
+/* Reads a whole file of at most max bytes; on failure NULL and one line on
+ * err naming the file as `what` ("kernel", "initrd", "ROM image"). */
+uint8_t *file_read_all(const char *path, size_t max, size_t *size, const char *what, FILE *err);
 /* Reads an option ROM (e.g. the VGA BIOS) of at most max bytes, as is. */
 uint8_t *rom_load(const char *path, size_t max, size_t *size, FILE *err);
 

@@ -15,6 +15,10 @@ static const char usage[] =
     "  -vga-rom FILE        VGA option ROM (default " DEFAULT_VGA_ROM ")\n"
     "  -no-reboot           exit instead of resetting the machine\n"
     "  -rtc base=utc|localtime|YYYY-MM-DDTHH:MM:SS   RTC start time\n"
+    "Linux:\n"
+    "  -kernel bzImage      boot this kernel directly (32-bit boot protocol)\n"
+    "  -initrd FILE         its initial ramdisk\n"
+    "  -append CMDLINE      its command line\n"
     "Drives:\n"
     "  -hda/-hdb/-hdc/-hdd FILE   IDE disk image (primary/secondary, master/slave)\n"
     "  -cdrom FILE          ISO 9660 image on the secondary master\n"
@@ -272,7 +276,22 @@ static int opt_rtc(struct options *opt, const char *name, const char *val, FILE 
     return 0;
 }
 
+static int opt_kernel(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)err;
+    if (!strcmp(name, "-kernel"))
+        opt->kernel_path = val;
+    else if (!strcmp(name, "-initrd"))
+        opt->initrd_path = val;
+    else
+        opt->append = val;
+    return 0;
+}
+
 static const struct option_row rows[] = {
+    { "-kernel", true, opt_kernel },
+    { "-initrd", true, opt_kernel },
+    { "-append", true, opt_kernel },
     { "-m", true, opt_m },
     { "-bios", true, opt_bios },
     { "-vga-rom", true, opt_vga_rom },
@@ -337,6 +356,10 @@ int options_parse(struct options *opt, int argc, char **argv, FILE *err)
         }
         if (row->apply(opt, name, val, err) < 0)
             return OPTIONS_ERROR;
+    }
+    if ((opt->initrd_path || opt->append) && !opt->kernel_path) {
+        fprintf(err, "ember: -initrd and -append need -kernel\n");
+        return OPTIONS_ERROR;
     }
     return OPTIONS_OK;
 }

@@ -34,6 +34,9 @@ struct options {
     uint64_t max_insns;
     unsigned trace;                 /* TRACE_* bits from -d */
     const char *screendump_path;
+    const char *kernel_path;        /* -kernel: direct Linux boot */
+    const char *initrd_path;
+    const char *append;
     bool rtc_fixed;
     int64_t rtc_base;               /* seconds since 1970 (UTC) with rtc_fixed */
     char *owned[MAX_DRIVE_OPTIONS]; /* copies that -drive values point into */
