@@ -374,7 +374,8 @@ static void step_one(struct cpu *cpu)
     cpu->eip = cpu->next_eip;
     cpu->icount++;
     cpu->cur_insn = NULL;
-    if (debug_pending_traps(cpu, trap, i))
+    bool data_trap = debug_take_data_hits(cpu);
+    if (debug_pending_traps(cpu, trap, i) || data_trap)
         deliver_exception(cpu, EXC_DB, 0);
 }
 
@@ -408,6 +409,7 @@ enum run_exit cpu_run(struct cpu *cpu, uint64_t budget)
         if (cpu->cur_insn)  /* the block's instructions before it retired */
             cpu->icount += (uint64_t)(cpu->cur_insn - cpu->block_first);
         cpu->cur_insn = NULL;
+        cpu->data_bp_hits = 0;      /* a faulting instruction does not complete */
         deliver_exception(cpu, (int)cpu->fault_vector, cpu->fault_error);
     }
     while (cpu->icount < cpu->icount_limit) {
@@ -431,6 +433,8 @@ enum run_exit cpu_run(struct cpu *cpu, uint64_t budget)
         struct block *b = find_block(cpu);
         if (b) {
             run_block(cpu, b);
+            if (unlikely(cpu->data_bp_hits) && debug_take_data_hits(cpu))
+                deliver_exception(cpu, EXC_DB, 0);  /* a data breakpoint trap */
         } else {
             step_one(cpu);
         }

@@ -9,6 +9,63 @@
 static bool bp_enabled(uint32_t dr7, int n) { return (dr7 >> (2 * n)) & 3; }
 static unsigned bp_rw(uint32_t dr7, int n) { return (dr7 >> (16 + 4 * n)) & 3; }
 
+/* LEN: 00 one byte, 01 two, 11 four, 10 eight (undefined on the P6). */
+static unsigned bp_len(uint32_t dr7, int n)
+{
+    static const unsigned len[4] = { 1, 2, 8, 4 };
+    return len[(dr7 >> (18 + 4 * n)) & 3];
+}
+
+void debug_update_data_breakpoints(struct cpu *cpu)
+{
+    uint8_t armed = 0;
+    for (int n = 0; n < 4; n++) {
+        unsigned rw = bp_rw(cpu->dr[7], n);
+        if (bp_enabled(cpu->dr[7], n) && (rw == 1 || rw == 3))
+            armed |= (uint8_t)(1u << n);
+    }
+    if (armed || cpu->data_bp_armed)
+        tlb_flush_all(&cpu->tlb);
+    cpu->data_bp_armed = armed;
+}
+
+bool debug_page_watched(const struct cpu *cpu, uint32_t lin)
+{
+    for (int n = 0; n < 4; n++)
+        if ((cpu->data_bp_armed >> n) & 1) {
+            uint32_t start = cpu->dr[n] & ~(bp_len(cpu->dr[7], n) - 1);
+            uint32_t last = start + bp_len(cpu->dr[7], n) - 1;
+            if ((start ^ lin) < 0x1000 || (last ^ lin) < 0x1000)
+                return true;
+        }
+    return false;
+}
+
+void debug_check_data(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
+{
+    for (int n = 0; n < 4; n++) {
+        if (!((cpu->data_bp_armed >> n) & 1))
+            continue;
+        if (!write && bp_rw(cpu->dr[7], n) != 3)
+            continue;   /* R/W 01 breaks on writes only */
+        unsigned len = bp_len(cpu->dr[7], n);
+        uint32_t start = cpu->dr[n] & ~(len - 1);
+        if (lin - start < len || start - lin < size) {
+            cpu->data_bp_hits |= (uint8_t)(1u << n);
+            cpu->exit_block = true;
+        }
+    }
+}
+
+bool debug_take_data_hits(struct cpu *cpu)
+{
+    if (!cpu->data_bp_hits)
+        return false;
+    cpu->dr[6] = (cpu->dr[6] & ~0xFu) | cpu->data_bp_hits;
+    cpu->data_bp_hits = 0;
+    return true;
+}
+
 bool debug_breakpoints_armed(const struct cpu *cpu)
 {
     for (int n = 0; n < 4; n++)

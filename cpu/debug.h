@@ -41,6 +41,18 @@ void debug_check_code_breakpoints(struct cpu *cpu);
 /* After instruction i completed: true if a #DB trap is due (single-step
  * when TF was set at its start); DR6 is updated. */
 bool debug_pending_traps(struct cpu *cpu, bool tf_before, const struct insn *i);
+/* DR0-3 or DR7 changed: recompute the armed data breakpoints. Pages that
+ * hold one lose their fast TLB entries, so every access to them reaches
+ * the slow path and debug_check_data. */
+void debug_update_data_breakpoints(struct cpu *cpu);
+/* Does the page at lin hold an armed data breakpoint? */
+bool debug_page_watched(const struct cpu *cpu, uint32_t lin);
+/* A data access of size bytes at lin (slow path): note the breakpoints it
+ * hits; the #DB trap follows the instruction (SDM vol. 3 17.2.5). */
+void debug_check_data(struct cpu *cpu, uint32_t lin, unsigned size, bool write);
+/* After an instruction: the data breakpoints it hit, moved into DR6 (B0-B3);
+ * returns whether a #DB trap is due. */
+bool debug_take_data_hits(struct cpu *cpu);
 /* A software interrupt was delivered: this instruction takes no
  * single-step trap. */
 void debug_drop_step_trap(struct cpu *cpu);

@@ -3,6 +3,8 @@
  * writes to pages holding decoded code. */
 #include "mem.h"
 
+#include "debug.h"
+
 _Noreturn void seg_fault(struct cpu *cpu, int seg)
 {
     cpu_raise(cpu, seg == SS ? EXC_SS : EXC_GP, 0);
@@ -42,12 +44,15 @@ struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t lin, unsigned acc, int view
     e->global = (uint8_t)w.global;
     e->host = (r && r->host) ? r->host + (w.phys_page - r->base) : NULL;
     e->tag_r = e->tag_x = page | (e->host ? 0 : TLB_SLOW);
+    if (unlikely(cpu->data_bp_armed) && debug_page_watched(cpu, lin))
+        e->tag_r |= TLB_SLOW;   /* data breakpoints are checked on the slow path */
     /* Fast writes only where reads and writes reach the same RAM. */
     const struct phys_region *wr = phys_write_region_of(cpu->mem, w.phys_page);
     if (!(w.writable && w.dirty))
         e->tag_w = page | TLB_INVALID;
     else if (!e->host || r != wr || r->kind != PHYS_RAM ||
-             phys_is_code_page(cpu->mem, w.phys_page))
+             phys_is_code_page(cpu->mem, w.phys_page) ||
+             (cpu->data_bp_armed && debug_page_watched(cpu, lin)))
         e->tag_w = page | TLB_SLOW;
     else
         e->tag_w = page;
@@ -68,6 +73,8 @@ static void check_alignment(struct cpu *cpu, uint32_t lin, unsigned size, int vi
 
 static uint32_t read_in_page(struct cpu *cpu, uint32_t lin, unsigned size, int view)
 {
+    if (unlikely(cpu->data_bp_armed))
+        debug_check_data(cpu, lin, size, false);
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, view, lin);
     if ((e->tag_r & ~0xFFFu) != (lin & ~0xFFFu) || (e->tag_r & TLB_INVALID))
         e = tlb_fill(cpu, lin, ACC_READ, view);
@@ -96,6 +103,8 @@ uint32_t lin_read_slow(struct cpu *cpu, uint32_t lin, unsigned size, int view)
 
 static void write_in_page(struct cpu *cpu, uint32_t lin, uint32_t value, unsigned size, int view)
 {
+    if (unlikely(cpu->data_bp_armed))
+        debug_check_data(cpu, lin, size, true);
     struct tlb_entry *e = tlb_entry_for(&cpu->tlb, view, lin);
     if ((e->tag_w & ~0xFFFu) != (lin & ~0xFFFu) || (e->tag_w & TLB_INVALID))
         e = tlb_fill(cpu, lin, ACC_WRITE, view);

@@ -457,8 +457,10 @@ void op_mov_DdRd(struct cpu *cpu, const struct insn *i)
     } else if (n == 7) {
         cpu->dr[7] = (v & DR7_WRITABLE) | DR7_FIXED_ONES;
         cpu_update_mode(cpu);   /* instruction breakpoints may be armed now */
+        debug_update_data_breakpoints(cpu);
     } else {
         cpu->dr[n] = v;
+        debug_update_data_breakpoints(cpu);
     }
 }
 

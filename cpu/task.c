@@ -116,6 +116,7 @@ static void commit_registers(struct cpu *cpu, const struct tss_state *t)
         cpu->reg[r] = t->reg[r];
     cpu->cpl = (t->eflags & FL_VM) ? 3 : t->sreg[CS] & 3;
     cpu->dr[7] &= ~DR7_LOCAL_ENABLES;
+    debug_update_data_breakpoints(cpu);
     cpu_update_mode(cpu);
     load_selectors(cpu, t);
 }

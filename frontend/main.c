@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "bios.h"
+#include "linux_boot.h"
+#include "display.h"
 #include "machine.h"
 #include "options.h"
 
@@ -38,6 +40,41 @@ static uint8_t *load_vga_rom(const struct options *opt, size_t *size)
     return rom_load(path, 128 * 1024, size, stderr);
 }
 
+/* -display: the window when asked for, and by default when a display
+ * server is there and SDL starts; otherwise none. */
+static bool wants_window(const struct options *opt)
+{
+    if (opt->display == DISPLAY_DEFAULT)
+        return display_window_available();
+    return opt->display == DISPLAY_SDL;
+}
+
+static void poll_display(void *opaque)
+{
+    display_poll(opaque);
+}
+
+/* -kernel: load the kernel (and initrd, command line) straight into the
+ * machine and start it at the kernel's 32-bit entry, BIOS bypassed. */
+static int load_kernel(const struct options *opt, struct machine *m)
+{
+    struct linux_boot lb = { .cmdline = opt->append };
+    uint8_t *kernel = file_read_all(opt->kernel_path, 64u << 20, &lb.kernel_size, "kernel", stderr);
+    uint8_t *initrd = NULL;
+    int rc = -1;
+    if (kernel && opt->initrd_path)
+        initrd = file_read_all(opt->initrd_path, m->mem->ram_size, &lb.initrd_size, "initrd",
+                               stderr);
+    if (kernel && (initrd || !opt->initrd_path)) {
+        lb.kernel = kernel;
+        lb.initrd = initrd;
+        rc = linux_boot_load(&lb, m->mem, m->cpu, stderr);
+    }
+    free(kernel);
+    free(initrd);
+    return rc;
+}
+
 static int status_of(struct machine *m, enum machine_status st)
 {
     switch (st) {
@@ -48,9 +85,11 @@ static int status_of(struct machine *m, enum machine_status st)
                         "(EIP %04x:%08x)\n", m->cpu->seg[CS].sel, m->cpu->eip);
         return 4;
     case MACHINE_INSN_LIMIT:
-        fprintf(stderr, "ember: stopped after %llu instructions (-max-insns)\n",
-                (unsigned long long)m->cpu->icount);
+        fprintf(stderr, "ember: stopped after %llu instructions (-max-insns) at %04x:%08x\n",
+                (unsigned long long)m->cpu->icount, m->cpu->seg[CS].sel, m->cpu->eip);
         return 6;
+    case MACHINE_POWEROFF:
+        return 0;               /* a clean ACPI power-off */
     default:
         return 0;
     }
@@ -105,8 +144,20 @@ int main(int argc, char **argv)
     free(bios);
     free(vga);
     int status = 2;
+    if (m && opt.kernel_path && load_kernel(&opt, m) < 0) {
+        machine_destroy(m);
+        m = NULL;
+    }
     if (m) {
-        status = status_of(m, machine_run(m));
+        struct display *disp = display_create(m, wants_window(&opt), opt.name);
+        if (disp) {
+            m->cfg.frontend_poll = poll_display;
+            m->cfg.frontend_opaque = disp;
+            status = status_of(m, machine_run(m));
+            if (opt.screendump_path)
+                display_screendump(m, opt.screendump_path);
+            display_destroy(disp);
+        }
         machine_destroy(m);
     }
     options_free(&opt);
