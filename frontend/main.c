@@ -73,8 +73,6 @@ static int status_of(struct machine *m, enum machine_status st)
         fprintf(stderr, "ember: stopped after %llu instructions (-max-insns) at %04x:%08x\n",
                 (unsigned long long)m->cpu->icount, m->cpu->seg[CS].sel, m->cpu->eip);
         return 6;
-    case MACHINE_POWEROFF:
-        return 0;               /* a clean ACPI power-off */
     default:
         return 0;
     }
