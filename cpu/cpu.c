@@ -108,6 +108,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->dr[7] = 0x00000400u;
     cpu->apic_base = 0xFEE00900u;   /* enabled, bootstrap processor */
     cpu->pat = 0x0007040600070406ull;
+    fpu_reset(&cpu->fpu);
     tlb_flush_all(&cpu->tlb);
     if (bc)
         block_cache_flush(bc);

@@ -15,6 +15,7 @@
 #include "../mmu/bus.h"
 #include "../mmu/memory.h"
 #include "../mmu/tlb.h"
+#include "fpu.h"
 
 #if defined(__GNUC__)
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -71,6 +72,7 @@ enum sreg { ES, CS, SS, DS, FS, GS, SEG_COUNT };
 #define CR4_MCE 0x040u
 #define CR4_PGE 0x080u
 #define CR4_PCE 0x100u
+#define CR4_OSFXSR 0x200u
 
 /* Exception vectors (SDM vol. 3 6.3.1). */
 enum {
@@ -149,6 +151,9 @@ struct block_cache;
 struct cpu_hooks {
     /* Acknowledge INTR: returns the vector (the PIC's INTA cycle). */
     int (*intr_ack)(void *opaque);
+    /* The FERR# output changed: an unmasked x87 exception met a waiting
+     * x87 instruction with CR0.NE clear (the PC routes it to IRQ 13). */
+    void (*ferr)(void *opaque, bool asserted);
     void *opaque;
 };
 
@@ -184,6 +189,9 @@ struct cpu {
     uint64_t apic_base;
     uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16], pat;
     uint64_t mcg_status, mcg_ctl;
+
+    struct fpu fpu;             /* x87 (fpu.h) */
+    bool ignne;                 /* IGNNE# input: ignore x87 errors (chipset) */
 
     /* Execution control. */
     uint64_t icount;            /* instructions retired since power-on */

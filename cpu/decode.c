@@ -191,6 +191,8 @@ enum decode_status decode_insn(const uint8_t *bytes, unsigned avail, bool code32
         is_reg_form = (out->modrm >> 6) == 3;
     }
     unsigned op = decode_table[map][opcode][reg][is_reg_form];
+    if (op & DECODE_SPLIT)
+        op = decode_split[op & ~DECODE_SPLIT][out->modrm & 7];
     const struct opinfo *info = &opinfo[op];
     if (op != OPID_INVALID && (info->attrs & MODREG))
         is_reg_form = 1;

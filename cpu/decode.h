@@ -23,6 +23,9 @@
 #define I486   0x40u
 #define I586   0x80u
 #define I686   0x100u
+#define MOD3   0x200u
+/* An ext of C0-FF names a whole ModRM byte (mod 3): the x87's D9 E0 FCHS. */
+#define EXT_MODRM 0xC0
 
 enum op_id {
 #define OP(id, map, opc, ext, mn, form, h16, h32, attrs) OPID_##id,

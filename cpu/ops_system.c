@@ -1,7 +1,6 @@
 /* System instructions (SDM vol. 2): descriptor-table registers, LDTR and
  * TR, segment checks (LAR LSL VERR VERW ARPL), control and debug registers,
- * MSRs, TSC, CPUID, SYSENTER/SYSEXIT, HLT, and the x87 escapes of a CPU
- * without a coprocessor. */
+ * MSRs, TSC, CPUID, SYSENTER/SYSEXIT, HLT and WAIT. */
 #include "debug.h"
 #include "exec.h"
 #include "segment.h"
@@ -348,7 +347,8 @@ void op_invlpg(struct cpu *cpu, const struct insn *i)
 #define CR0_DEFINED (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
                      CR0_AM | CR0_NW | CR0_CD | CR0_PG)
 /* The CR4 bits of the features CPUID reports (PAE and MCE are not). */
-#define CR4_DEFINED (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE)
+#define CR4_DEFINED (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE | \
+                     CR4_OSFXSR)
 
 /* CR0, CR2, CR3 and CR4 exist; CR1 and CR5-CR7 are #UD. */
 static void require_control_register(struct cpu *cpu, unsigned n)
@@ -721,9 +721,10 @@ void op_sysexit(struct cpu *cpu, const struct insn *i)
 }
 
 /* ------------------------------------------------------------------------
- * CPUID: a Pentium II (family 6, model 5) without an FPU */
+ * CPUID: a Pentium II (family 6, model 5) */
 
 #define CPUID_MAX_LEAF 2u
+#define FEAT_FPU  (1u << 0)
 #define FEAT_VME  (1u << 1)
 #define FEAT_DE   (1u << 2)
 #define FEAT_PSE  (1u << 3)
@@ -733,8 +734,9 @@ void op_sysexit(struct cpu *cpu, const struct insn *i)
 #define FEAT_SEP  (1u << 11)
 #define FEAT_PGE  (1u << 13)
 #define FEAT_CMOV (1u << 15)
-#define CPUID_FEATURES (FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | \
-                        FEAT_SEP | FEAT_PGE | FEAT_CMOV)
+#define FEAT_FXSR (1u << 24)
+#define CPUID_FEATURES (FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | \
+                        FEAT_CX8 | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR)
 /* Leaf 2 descriptors, one CPUID(2) call: 01h ITLB 4K, 02h ITLB 4M, 03h DTLB
  * 4K, 04h DTLB 4M, 08h L1I 16K, 0Ch L1D 16K, 43h L2 512K. */
 #define CPUID2_EAX 0x03020101u
@@ -769,7 +771,7 @@ void op_cpuid(struct cpu *cpu, const struct insn *i)
 }
 
 /* ------------------------------------------------------------------------
- * HLT, WAIT and the x87 escapes */
+ * HLT and WAIT */
 
 void op_hlt(struct cpu *cpu, const struct insn *i)
 {
@@ -778,22 +780,10 @@ void op_hlt(struct cpu *cpu, const struct insn *i)
     cpu->halted = true;
 }
 
-/* There is no x87 yet. The CPU behaves as one with no coprocessor fitted
- * and CR0.EM clear: an escape opcode (D8-DF) does nothing at all (no
- * memory access), so FNINIT/FNSTSW probes find no FPU, and WAIT has
- * nothing to wait for. The device-not-available checks still apply: #NM
- * for an escape when CR0.EM or CR0.TS is set, for WAIT when CR0.TS and
- * CR0.MP are both set (SDM vol. 3 table 2-2). */
-void op_fpu_esc(struct cpu *cpu, const struct insn *i)
-{
-    (void)i;
-    if (cpu->cr0 & (CR0_EM | CR0_TS))
-        cpu_raise(cpu, EXC_NM, 0);
-}
-
+/* WAIT/FWAIT: #NM when CR0.TS and CR0.MP are both set (SDM vol. 3 table
+ * 2-2), then any pending unmasked x87 exception (fpu.c). */
 void op_wait(struct cpu *cpu, const struct insn *i)
 {
     (void)i;
-    if ((cpu->cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP))
-        cpu_raise(cpu, EXC_NM, 0);
+    fpu_wait(cpu);
 }

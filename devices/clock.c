@@ -8,6 +8,8 @@ void clock_init(struct clock *c)
     c->now = 0;
     c->skipped = 0;
     c->queue = NULL;
+    c->live_icount = NULL;
+    c->live_opaque = NULL;
 }
 
 void clock_sync(struct clock *c, uint64_t icount)

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "decode.h"
 #include "pc.h"
 
 #define BIOS_MAX (256u * 1024)
@@ -11,6 +12,12 @@
 void machine_request_reset(struct machine *m)
 {
     m->cpu->reset_request = true;
+    m->cpu->stop_request = true;
+}
+
+void machine_request_poweroff(struct machine *m)
+{
+    m->poweroff_requested = true;
     m->cpu->stop_request = true;
 }
 
@@ -32,6 +39,17 @@ static int map_bios(struct machine *m)
     const struct phys_region *top = phys_region_of(m->mem, 0xFFFFF000u);
     return phys_map_alias(m->mem, (uint32_t)(0x100000 - low), (uint32_t)low, PHYS_ROM,
                           top->host + (size - low));
+}
+
+/* Instructions retired, counting those of the running block before the
+ * current one (icount itself advances once per block). */
+static uint64_t live_icount(void *opaque)
+{
+    const struct cpu *cpu = opaque;
+    uint64_t n = cpu->icount;
+    if (cpu->cur_insn && cpu->block_first)
+        n += (uint64_t)(cpu->cur_insn - cpu->block_first);
+    return n;
 }
 
 struct machine *machine_create(const struct machine_config *cfg)
@@ -60,6 +78,8 @@ struct machine *machine_create(const struct machine_config *cfg)
         return NULL;
     }
     clock_init(&m->clock);
+    m->clock.live_icount = live_icount;
+    m->clock.live_opaque = m->cpu;
     if (pc_init(m) < 0) {
         machine_destroy(m);
         return NULL;
@@ -127,7 +147,9 @@ enum machine_status machine_run(struct machine *m)
         clock_run_timers(&m->clock);
         enum run_exit why = cpu_run(m->cpu, next_slice(m));
         clock_sync(&m->clock, m->cpu->icount);
-        if (m->debug.exit_requested) {
+        if (m->poweroff_requested) {
+            m->status = MACHINE_POWEROFF;
+        } else if (m->debug.exit_requested) {
             m->exit_code = m->debug.exit_code;
             m->status = MACHINE_EXIT;
         } else if (why == RUN_RESET || m->cpu->reset_request) {
@@ -138,6 +160,8 @@ enum machine_status machine_run(struct machine *m)
         } else if (why == RUN_HALT && !idle_until_next_timer(m)) {
             m->status = MACHINE_HALTED;     /* nothing can ever wake it */
         }
+        if (m->cfg.frontend_poll)
+            m->cfg.frontend_poll(m->cfg.frontend_opaque);
     }
     return m->status;
 }

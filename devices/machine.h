@@ -50,6 +50,10 @@ struct machine_config {
     bool rtc_fixed;             /* the RTC starts at rtc_base, not host time */
     int64_t rtc_base;
     FILE *debug_out;            /* where port 0xE9 output goes */
+    /* The frontend, called between CPU slices (window refresh and input;
+     * it paces itself by host time). NULL: none. */
+    void (*frontend_poll)(void *opaque);
+    void *frontend_opaque;
 };
 
 enum machine_status {
@@ -58,6 +62,7 @@ enum machine_status {
     MACHINE_HALTED,             /* HLT with no interrupt that can come */
     MACHINE_RESET_EXIT,         /* reset with no_reboot */
     MACHINE_INSN_LIMIT,         /* max_insns reached */
+    MACHINE_POWEROFF,           /* the guest turned the machine off (ACPI S5) */
 };
 
 struct machine {
@@ -73,6 +78,7 @@ struct machine {
     enum machine_status status;
     int exit_code;
     unsigned resets;
+    bool poweroff_requested;
 };
 
 /* Returns NULL and prints why on failure (no memory, a bad BIOS size). */
@@ -81,6 +87,9 @@ void machine_destroy(struct machine *m);
 void machine_reset(struct machine *m);
 /* A device asks for a reset (keyboard controller pulse, port 0x92, 0xCF9). */
 void machine_request_reset(struct machine *m);
+/* A device turns the machine off (PIIX4 PM, SLP_EN with SLP_TYP = S5):
+ * the run ends with MACHINE_POWEROFF after the current instruction. */
+void machine_request_poweroff(struct machine *m);
 /* Run until the guest exits, halts for good or hits a limit. */
 enum machine_status machine_run(struct machine *m);
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bios.h"
+#include "display.h"
 #include "linux_boot.h"
 #include "machine.h"
 #include "options.h"
@@ -37,6 +38,20 @@ static uint8_t *load_vga_rom(const struct options *opt, size_t *size)
 {
     const char *path = opt->vga_rom_path ? opt->vga_rom_path : DEFAULT_VGA_ROM;
     return rom_load(path, 128 * 1024, size, stderr);
+}
+
+/* -display: the window when asked for, and by default when a display
+ * server is there and SDL starts; otherwise none. */
+static bool wants_window(const struct options *opt)
+{
+    if (opt->display == DISPLAY_DEFAULT)
+        return display_window_available();
+    return opt->display == DISPLAY_SDL;
+}
+
+static void poll_display(void *opaque)
+{
+    display_poll(opaque);
 }
 
 /* -kernel: load the kernel (and initrd, command line) straight into the
@@ -73,6 +88,8 @@ static int status_of(struct machine *m, enum machine_status st)
         fprintf(stderr, "ember: stopped after %llu instructions (-max-insns) at %04x:%08x\n",
                 (unsigned long long)m->cpu->icount, m->cpu->seg[CS].sel, m->cpu->eip);
         return 6;
+    case MACHINE_POWEROFF:
+        return 0;               /* a clean ACPI power-off */
     default:
         return 0;
     }
@@ -132,7 +149,15 @@ int main(int argc, char **argv)
         m = NULL;
     }
     if (m) {
-        status = status_of(m, machine_run(m));
+        struct display *disp = display_create(m, wants_window(&opt), opt.name);
+        if (disp) {
+            m->cfg.frontend_poll = poll_display;
+            m->cfg.frontend_opaque = disp;
+            status = status_of(m, machine_run(m));
+            if (opt.screendump_path)
+                display_screendump(m, opt.screendump_path);
+            display_destroy(disp);
+        }
         machine_destroy(m);
     }
     options_free(&opt);

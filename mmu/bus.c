@@ -3,6 +3,7 @@
  * spans regions (or unmapped ports) is split into bytes, lowest first. */
 #include "bus.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,18 +12,55 @@ void io_bus_init(struct io_bus *bus)
     memset(bus, 0, sizeof *bus);
 }
 
+/* A slot io_unmap freed, or a new one; 0 when the table is full. */
+static unsigned free_slot(struct io_bus *bus)
+{
+    for (unsigned k = 0; k < bus->nregions; k++)
+        if (!bus->regions[k].ops)
+            return k + 1;
+    if (bus->nregions >= IO_MAX_REGIONS)
+        return 0;
+    return ++bus->nregions;
+}
+
 int io_map(struct io_bus *bus, uint32_t base, uint32_t len,
            const struct io_ops *ops, void *opaque)
 {
-    if (bus->nregions >= IO_MAX_REGIONS || base + len > IO_PORT_COUNT)
+    if (base + len > IO_PORT_COUNT || !ops)
         return -1;
-    struct io_region *r = &bus->regions[bus->nregions++];
+    unsigned slot = free_slot(bus);
+    if (!slot)
+        return -1;
+    struct io_region *r = &bus->regions[slot - 1];
     r->base = base;
     r->len = len;
     r->ops = ops;
     r->opaque = opaque;
-    memset(&bus->port_region[base], (int)bus->nregions, len);
+    memset(&bus->port_region[base], (int)slot, len);
     return 0;
+}
+
+static bool slot_in_use(const struct io_bus *bus, unsigned slot)
+{
+    const struct io_region *r = &bus->regions[slot - 1];
+    for (uint32_t p = r->base; p < r->base + r->len; p++)
+        if (bus->port_region[p] == slot)
+            return true;
+    return false;
+}
+
+void io_unmap(struct io_bus *bus, uint32_t base, uint32_t len)
+{
+    if (base >= IO_PORT_COUNT)
+        return;
+    if (base + len > IO_PORT_COUNT)
+        len = IO_PORT_COUNT - base;
+    for (uint32_t p = base; p < base + len; p++) {
+        unsigned slot = bus->port_region[p];
+        bus->port_region[p] = 0;
+        if (slot && !slot_in_use(bus, slot))
+            memset(&bus->regions[slot - 1], 0, sizeof bus->regions[slot - 1]);
+    }
 }
 
 static const struct io_region *region_of(struct io_bus *bus, uint32_t port)

@@ -35,6 +35,9 @@ void io_bus_init(struct io_bus *bus);
 /* Returns 0, or -1 when the region table is full. */
 int io_map(struct io_bus *bus, uint32_t base, uint32_t len,
            const struct io_ops *ops, void *opaque);
+/* Release the ports [base, base+len) (a PCI BAR moving); the regions that
+ * lay wholly inside are freed for reuse by io_map. */
+void io_unmap(struct io_bus *bus, uint32_t base, uint32_t len);
 uint32_t io_read(struct io_bus *bus, uint32_t port, unsigned size);
 void io_write(struct io_bus *bus, uint32_t port, uint32_t value, unsigned size);
 

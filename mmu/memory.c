@@ -1,6 +1,7 @@
 /* Physical address space; see memory.h. */
 #include "memory.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,4 +212,72 @@ void phys_write_block(struct phys_mem *mem, uint32_t paddr, const void *src, siz
         in += chunk;
         len -= chunk;
     }
+}
+
+int phys_create_region(struct phys_mem *mem, enum phys_kind kind, uint32_t size, uint8_t *host,
+                       const struct io_ops *ops, void *opaque)
+{
+    if (mem->nregions >= PHYS_MAX_REGIONS || !size || (size & 0xFFF))
+        return -1;
+    struct phys_region *r = &mem->regions[mem->nregions++];
+    *r = (struct phys_region){ .size = size, .kind = kind, .host = host, .ops = ops,
+                               .opaque = opaque, .hidden = 1 };
+    return (int)mem->nregions;
+}
+
+static bool valid_handle(const struct phys_mem *mem, int handle)
+{
+    return handle > 0 && handle <= (int)mem->nregions;
+}
+
+/* The newest visible region other than skip that covers the page. */
+static uint8_t region_below(const struct phys_mem *mem, uint32_t page, int skip)
+{
+    uint64_t addr = (uint64_t)page << 12;
+    for (int k = (int)mem->nregions; k > 0; k--) {
+        const struct phys_region *r = &mem->regions[k - 1];
+        if (k != skip && !r->hidden && addr >= r->base && addr < (uint64_t)r->base + r->size)
+            return (uint8_t)k;
+    }
+    return 0;
+}
+
+static void uncover(struct phys_mem *mem, int handle)
+{
+    const struct phys_region *r = &mem->regions[handle - 1];
+    uint32_t first = r->base >> 12, pages = r->size >> 12;
+    for (uint32_t p = first; p < first + pages; p++) {
+        if (mem->page_region[p] == handle)
+            mem->page_region[p] = region_below(mem, p, handle);
+        if (mem->page_write[p] == handle)
+            mem->page_write[p] = region_below(mem, p, handle);
+    }
+}
+
+int phys_place_region(struct phys_mem *mem, int handle, uint32_t base)
+{
+    if (!valid_handle(mem, handle) || (base & 0xFFF))
+        return -1;
+    struct phys_region *r = &mem->regions[handle - 1];
+    if ((uint64_t)base + r->size > 0x100000000ull)
+        return -1;
+    if (!r->hidden)
+        uncover(mem, handle);
+    r->base = base;
+    r->hidden = 0;
+    memset(&mem->page_region[base >> 12], handle, r->size >> 12);
+    memset(&mem->page_write[base >> 12], handle, r->size >> 12);
+    if (mem->map_changed)
+        mem->map_changed(mem->map_opaque);
+    return 0;
+}
+
+void phys_hide_region(struct phys_mem *mem, int handle)
+{
+    if (!valid_handle(mem, handle) || mem->regions[handle - 1].hidden)
+        return;
+    uncover(mem, handle);
+    mem->regions[handle - 1].hidden = 1;
+    if (mem->map_changed)
+        mem->map_changed(mem->map_opaque);
 }

@@ -25,6 +25,7 @@ struct phys_region {
     uint8_t *host;              /* RAM or ROM bytes for [base, base+size) */
     const struct io_ops *ops;   /* MMIO */
     void *opaque;
+    int hidden;                 /* a movable region not mapped now */
 };
 
 #define PHYS_PAGES (1u << 20)
@@ -70,6 +71,16 @@ int phys_region_at(const struct phys_mem *mem, uint32_t paddr);
  * Calls map_changed. Returns 0, or -1 for a bad range or handle. */
 int phys_route(struct phys_mem *mem, uint32_t base, uint32_t size, int read_handle,
                int write_handle);
+
+/* Regions that move (PCI BARs): create one hidden, then place it at a
+ * page-aligned base or hide it again. The pages it leaves go back to the
+ * newest other visible region covering them (RAM, the BIOS), or to nothing.
+ * Both call map_changed. create returns the handle (> 0) or -1; place
+ * returns 0, or -1 for a bad handle or range. */
+int phys_create_region(struct phys_mem *mem, enum phys_kind kind, uint32_t size, uint8_t *host,
+                       const struct io_ops *ops, void *opaque);
+int phys_place_region(struct phys_mem *mem, int handle, uint32_t base);
+void phys_hide_region(struct phys_mem *mem, int handle);
 
 static inline const struct phys_region *phys_write_region_of(const struct phys_mem *mem,
                                                             uint32_t paddr)

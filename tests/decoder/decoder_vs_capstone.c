@@ -208,6 +208,8 @@ static const char *not_in_p6(const struct shape *s)
             return "VEX / EVEX (AVX, AVX-512)";
         if (s->opc == 0x8F && (s->modrm & 0x1F) >= 8)
             return "AMD XOP (8F with map select >= 8)";
+        if ((s->opc == 0xDB || s->opc == 0xDD || s->opc == 0xDF) && s->mod != 3 && s->reg == 1)
+            return "FISTTP (SSE3: DB/DD/DF /1)";
         return NULL;
     }
     uint8_t o = s->opc;

@@ -566,12 +566,12 @@ static void lock_on_an_instruction_that_is_not_lockable_is_invalid(struct test_c
 static void the_x87_escape_takes_a_modrm_and_its_displacement(struct test_ctx *t)
 {
     struct insn i;
-    if (decodes_to(t, "DD 80 00 10 00 00", CODE32, 6, &i)) {
-        CHECK_EQ(t, i.op, OPID_esc);
+    if (decodes_to(t, "DD 80 00 10 00 00", CODE32, 6, &i)) { /* fld qword [eax+0x1000] */
+        CHECK_EQ(t, i.op, OPID_fld_m64fp);
         CHECK_EQ(t, i.disp, 0x1000);
     }
     if (decodes_to(t, "DF E0", CODE16, 2, &i))              /* fnstsw ax */
-        CHECK_EQ(t, i.op, OPID_esc);
+        CHECK_EQ(t, i.op, OPID_fnstsw_ax);
     decodes_to(t, "D9 06 34 12", CODE16, 4, &i);             /* fld dword [0x1234] */
 }
 
