@@ -138,6 +138,14 @@ void cpu_update_mode(struct cpu *cpu)
     cpu->exit_block = true;
 }
 
+uint64_t cpu_retired(const struct cpu *cpu)
+{
+    uint64_t n = cpu->icount;
+    if (cpu->cur_insn && cpu->block_first)
+        n += (uint64_t)(cpu->cur_insn - cpu->block_first);
+    return n;
+}
+
 uint32_t cpu_get_eflags(struct cpu *cpu)
 {
     flags_materialize(cpu);

@@ -225,6 +225,10 @@ void cpu_reset(struct cpu *cpu);
 /* Run until icount advances by budget (or an exit); see enum run_exit. */
 enum run_exit cpu_run(struct cpu *cpu, uint64_t budget);
 
+/* Instructions retired so far, exact also in the middle of a block (icount
+ * advances per block): for the TSC and the virtual clock. */
+uint64_t cpu_retired(const struct cpu *cpu);
+
 /* Raise an exception from inside an instruction: never returns. The
  * error code is pushed for the vectors that have one. */
 _Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error);

@@ -467,17 +467,7 @@ void op_mov_DdRd(struct cpu *cpu, const struct insn *i)
 /* ------------------------------------------------------------------------
  * Time-stamp and performance counters */
 
-/* Instructions retired before this one: icount advances per block, so add
- * the ones of the running block before the current instruction. */
-static uint64_t retired(const struct cpu *cpu)
-{
-    uint64_t n = cpu->icount;
-    if (cpu->cur_insn && cpu->block_first)
-        n += (uint64_t)(cpu->cur_insn - cpu->block_first);
-    return n;
-}
-
-static uint64_t read_tsc(const struct cpu *cpu) { return retired(cpu) + cpu->tsc_offset; }
+static uint64_t read_tsc(const struct cpu *cpu) { return cpu_retired(cpu) + cpu->tsc_offset; }
 
 static void set_edx_eax(struct cpu *cpu, uint64_t v)
 {
@@ -624,7 +614,7 @@ static bool msr_write(struct cpu *cpu, uint32_t msr, uint64_t v)
     case MSR_TSC:
         /* P6: only the low 32 bits are written, the high ones cleared
          * (SDM vol. 3 17.17). */
-        cpu->tsc_offset = (uint32_t)v - retired(cpu);
+        cpu->tsc_offset = (uint32_t)v - cpu_retired(cpu);
         return true;
     case MSR_APIC_BASE:
         if (v & ~(APIC_BASE_WRITABLE | APIC_BASE_BSP))

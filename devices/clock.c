@@ -50,6 +50,10 @@ void timer_arm(struct clock *c, struct timer *t, uint64_t deadline)
     t->next = *link;
     *link = t;
     t->armed = true;
+    if (c->queue == t && c->earliest_changed) {
+        uint64_t now = clock_now(c);
+        c->earliest_changed(c->live_opaque, deadline > now ? deadline - now : 0);
+    }
 }
 
 uint64_t clock_next_deadline(const struct clock *c)

@@ -32,6 +32,9 @@ struct clock {
      * by hand). */
     uint64_t (*live_icount)(void *opaque);
     void *live_opaque;
+    /* A timer became the earliest, due in ns from now: the machine ends the
+     * running CPU slice by then, so a timer armed mid-slice is not late. */
+    void (*earliest_changed)(void *opaque, uint64_t ns);
 };
 
 void clock_init(struct clock *c);

@@ -45,11 +45,19 @@ static int map_bios(struct machine *m)
  * current one (icount itself advances once per block). */
 static uint64_t live_icount(void *opaque)
 {
-    const struct cpu *cpu = opaque;
-    uint64_t n = cpu->icount;
-    if (cpu->cur_insn && cpu->block_first)
-        n += (uint64_t)(cpu->cur_insn - cpu->block_first);
-    return n;
+    return cpu_retired(opaque);
+}
+
+/* A timer armed while the CPU runs must fire on time: end the slice then. */
+static void earliest_changed(void *opaque, uint64_t ns)
+{
+    struct cpu *cpu = opaque;
+    uint64_t retired = cpu_retired(cpu);
+    uint64_t insns = ns / CLOCK_NS_PER_INSN;
+    if (retired + insns < cpu->icount_limit) {
+        cpu->icount_limit = retired + (insns ? insns : 1);
+        cpu->exit_block = true;
+    }
 }
 
 struct machine *machine_create(const struct machine_config *cfg)
@@ -80,6 +88,7 @@ struct machine *machine_create(const struct machine_config *cfg)
     clock_init(&m->clock);
     m->clock.live_icount = live_icount;
     m->clock.live_opaque = m->cpu;
+    m->clock.earliest_changed = earliest_changed;
     if (pc_init(m) < 0) {
         machine_destroy(m);
         return NULL;
