@@ -118,6 +118,7 @@ struct ns16550 {
     bool irq_level;
 
     /* Wiring (not state). */
+    bool line_rate;             /* transmit at the programmed baud rate */
     struct clock *clock;
     struct irq_line irq;
     const struct serial_host_ops *host;
@@ -131,6 +132,13 @@ struct ns16550 {
 struct ns16550 *ns16550_create(struct device_list *devs, struct io_bus *io, unsigned com,
                                struct irq_line irq, struct clock *clock,
                                const struct serial_host_ops *host, void *host_opaque);
+
+/* Transmit at the programmed line rate (true) or in 1 µs per character
+ * (false, the default: the host end is a terminal or a file, and a console
+ * that waits for THRE after each character, as Linux's does, would spend
+ * 87 µs of guest time per character at 115200 baud; QEMU's UART is
+ * instant likewise). Reception and its timeouts always use the line rate. */
+void ns16550_set_line_rate(struct ns16550 *u, bool on);
 
 /* The standard I/O base of COM(com+1). */
 uint16_t ns16550_com_base(unsigned com);

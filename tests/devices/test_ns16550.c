@@ -66,6 +66,8 @@ static struct rig *rig_create(void)
     clock_init(&r->clock);
     struct irq_line irq = { probe_set, r, 4 };
     r->uart = ns16550_create(&r->devs, &r->io, 0, irq, &r->clock, &host_ops, &r->host);
+    if (r->uart)
+        ns16550_set_line_rate(r->uart, true);   /* the tests time the wire */
     return r;
 }
 
@@ -179,6 +181,21 @@ static void fifo_control_shows_in_the_iir_top_bits(struct test_ctx *t)
 }
 
 /* ---- transmitter ---- */
+
+static void by_default_a_byte_reaches_the_host_after_one_microsecond(struct test_ctx *t)
+{
+    struct rig *r = rig_create();
+    ns16550_set_line_rate(r->uart, false);
+    set_115200_8n1(r);
+    out(r, UART_THR, 'F');
+    advance(r, 999);
+    CHECK_EQ(t, r->host.nsent, 0);
+    advance(r, 1);
+    CHECK_EQ(t, r->host.nsent, 1);
+    CHECK_EQ(t, in(r, UART_LSR) & (UART_LSR_THRE | UART_LSR_TEMT),
+             UART_LSR_THRE | UART_LSR_TEMT);
+    rig_destroy(r);
+}
 
 static void a_byte_reaches_the_host_one_character_time_after_thr(struct test_ctx *t)
 {
@@ -491,6 +508,7 @@ static const struct test modem_and_host_tests[] = {
     TEST(without_fifos_host_input_waits_for_rbr_to_be_read),
     TEST(an_unused_port_stops_polling_the_host),
     TEST(a_snapshot_taken_mid_character_finishes_it),
+    TEST(by_default_a_byte_reaches_the_host_after_one_microsecond),
 };
 
 int main(int argc, char **argv)
