@@ -189,6 +189,10 @@ struct cpu {
     uint64_t apic_base;
     uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16], pat;
     uint64_t mcg_status, mcg_ctl;
+    /* P6 performance counters: PerfEvtSel0/1 and PerfCtr0/1 (40 bits). */
+    uint32_t perf_evtsel[2];
+    uint64_t perf_count[2];     /* the counter at perf_since */
+    uint64_t perf_since[2];     /* cpu_retired() when perf_count was set */
 
     struct fpu fpu;             /* x87 (fpu.h) */
     bool ignne;                 /* IGNNE# input: ignore x87 errors (chipset) */

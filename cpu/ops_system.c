@@ -487,6 +487,8 @@ void op_rdtsc(struct cpu *cpu, const struct insn *i)
 /* RDPMC: the P6 has counters 0 and 1; #GP(0) outside CPL 0 unless CR4.PCE.
  * No counter is ever programmed (the event-select MSRs are not
  * implemented), so both read 0. */
+static uint64_t perf_read(const struct cpu *cpu, int n);
+
 void op_rdpmc(struct cpu *cpu, const struct insn *i)
 {
     (void)i;
@@ -494,7 +496,7 @@ void op_rdpmc(struct cpu *cpu, const struct insn *i)
         cpu_raise_gp0(cpu);
     if (cpu->reg[ECX] > 1)
         cpu_raise_gp0(cpu);
-    set_edx_eax(cpu, 0);
+    set_edx_eax(cpu, perf_read(cpu, (int)cpu->reg[ECX]));
 }
 
 /* ------------------------------------------------------------------------
@@ -502,6 +504,11 @@ void op_rdpmc(struct cpu *cpu, const struct insn *i)
 
 enum {
     MSR_TSC = 0x10,
+    MSR_PLATFORM_ID = 0x17,
+    MSR_PERFCTR0 = 0xC1,
+    MSR_PERFCTR1 = 0xC2,
+    MSR_EVNTSEL0 = 0x186,
+    MSR_EVNTSEL1 = 0x187,
     MSR_APIC_BASE = 0x1B,
     MSR_BIOS_SIGN_ID = 0x8B,
     MSR_MTRRCAP = 0xFE,
@@ -569,6 +576,11 @@ static bool msr_read(const struct cpu *cpu, uint32_t msr, uint64_t *v)
     }
     switch (msr) {
     case MSR_TSC: *v = read_tsc(cpu); return true;
+    case MSR_PLATFORM_ID: *v = 0; return true;      /* platform 0 (bits 52:50) */
+    case MSR_PERFCTR0: *v = perf_read(cpu, 0); return true;
+    case MSR_PERFCTR1: *v = perf_read(cpu, 1); return true;
+    case MSR_EVNTSEL0: *v = cpu->perf_evtsel[0]; return true;
+    case MSR_EVNTSEL1: *v = cpu->perf_evtsel[1]; return true;
     case MSR_APIC_BASE: *v = cpu->apic_base; return true;
     case MSR_BIOS_SIGN_ID: *v = 0; return true;     /* no microcode update loaded */
     case MSR_MTRRCAP: *v = MTRRCAP_VALUE; return true;
@@ -582,6 +594,43 @@ static bool msr_read(const struct cpu *cpu, uint32_t msr, uint64_t *v)
     case MSR_MTRR_DEF_TYPE: *v = cpu->mtrr_def_type; return true;
     default: return false;
     }
+}
+
+/* Performance monitoring (SDM vol. 3 19.6, "P6 family"): PerfEvtSel0's
+ * EN bit (22) starts both counters. Of the events, INST_RETIRED (C0h) and
+ * CPU_CLK_UNHALTED (79h; one instruction per clock here) count; the rest
+ * of the P6's events describe caches and pipelines ember does not have,
+ * and stay at their value. The overflow interrupt needs a local APIC. */
+#define PERF_EN 0x00400000u
+#define PERF_MASK ((1ull << 40) - 1)
+
+static bool perf_counting(const struct cpu *cpu, int n)
+{
+    unsigned event = cpu->perf_evtsel[n] & 0xFF;
+    return (cpu->perf_evtsel[0] & PERF_EN) && (event == 0xC0 || event == 0x79);
+}
+
+static uint64_t perf_read(const struct cpu *cpu, int n)
+{
+    uint64_t v = cpu->perf_count[n];
+    if (perf_counting(cpu, n))
+        v += cpu_retired(cpu) - cpu->perf_since[n];
+    return v & PERF_MASK;
+}
+
+static void perf_set(struct cpu *cpu, int n, uint64_t v)
+{
+    cpu->perf_count[n] = v & PERF_MASK;
+    cpu->perf_since[n] = cpu_retired(cpu);
+}
+
+/* Changing an event selector restarts its counter from its current value. */
+static void perf_select(struct cpu *cpu, int n, uint32_t v)
+{
+    uint64_t c0 = perf_read(cpu, 0), c1 = perf_read(cpu, 1);
+    cpu->perf_evtsel[n] = v;
+    perf_set(cpu, 0, c0);
+    perf_set(cpu, 1, c1);
 }
 
 /* A variable-range MTRR: even numbers are PHYSBASE (type and base), odd
@@ -623,6 +672,10 @@ static bool msr_write(struct cpu *cpu, uint32_t msr, uint64_t v)
         return true;
     case MSR_BIOS_SIGN_ID:
         return true;    /* cleared before CPUID to latch the signature: no effect */
+    case MSR_PERFCTR0: perf_set(cpu, 0, v); return true;
+    case MSR_PERFCTR1: perf_set(cpu, 1, v); return true;
+    case MSR_EVNTSEL0: perf_select(cpu, 0, (uint32_t)v); return true;
+    case MSR_EVNTSEL1: perf_select(cpu, 1, (uint32_t)v); return true;
     case MSR_SYSENTER_CS: cpu->sysenter_cs = (uint32_t)v; return true;
     case MSR_SYSENTER_ESP: cpu->sysenter_esp = (uint32_t)v; return true;
     case MSR_SYSENTER_EIP: cpu->sysenter_eip = (uint32_t)v; return true;
