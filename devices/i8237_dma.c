@@ -24,15 +24,6 @@ static bool chip_enabled(const struct i8237 *chip)
     return !(chip->command & DMA_CMD_DISABLE);
 }
 
-/* Channels 0-3 reach the bus through channel 4 of the second chip, which
- * must be in cascade mode and unmasked (the BIOS sets that up). */
-static bool cascade_open(const struct i8237_pair *dma)
-{
-    const struct i8237 *second = &dma->chip[1];
-    return chip_enabled(second) && !(second->mask & 1) &&
-           (second->ch[0].mode & DMA_MODE_CASCADE) == DMA_MODE_CASCADE;
-}
-
 bool i8237_channel_ready(const struct i8237_pair *dma, int channel)
 {
     if (channel < 0 || channel >= DMA_CHANNELS || channel == 4)
@@ -40,10 +31,8 @@ bool i8237_channel_ready(const struct i8237_pair *dma, int channel)
     const struct i8237 *chip = &dma->chip[channel / 4];
     int c = channel % 4;
     uint8_t mode = chip->ch[c].mode;
-    if (!chip_enabled(chip) || (chip->mask & (1u << c)) ||
-        (mode & DMA_MODE_CASCADE) == DMA_MODE_CASCADE || (mode & DMA_MODE_TYPE) == 0x0C)
-        return false;
-    return channel >= 4 || cascade_open(dma);
+    return chip_enabled(chip) && !(chip->mask & (1u << c)) &&
+           (mode & DMA_MODE_CASCADE) != DMA_MODE_CASCADE && (mode & DMA_MODE_TYPE) != 0x0C;
 }
 
 /* Tell the clients whose channels became ready since before (a mask of

@@ -17,6 +17,10 @@
  * when it rolls over from 0 to 0xFFFF: the status register shows it, and
  * the channel reloads (auto-initialize) or masks itself.
  *
+ * Channel 4 is the cascade and never transfers; channels 0-3 are not held
+ * back when the BIOS has not programmed it (a kernel booted with the BIOS
+ * bypassed never does, and no guest relies on the block).
+ *
  * Devices (the floppy controller, later a sound card) do not drive DREQ
  * lines: a device with data calls i8237_transfer, and asks to be told by
  * i8237_set_client when its channel is unmasked. */

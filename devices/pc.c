@@ -190,6 +190,8 @@ int pc_init(struct machine *m)
                 return -1;
             }
         }
+        /* Outside the checksummed CMOS range; the RAM outlives resets. */
+        pc->rtc->cmos[CMOS_DISK_TRANSLATION] = piix_ide_bios_translation(pc->ide);
     }
 
     /* --- VGA with Bochs VBE, its option ROM --- */

@@ -329,3 +329,23 @@ struct piix_ide *piix_ide_create(struct pci_bus *bus, uint8_t devfn, struct io_b
     }
     return ide;
 }
+
+uint8_t piix_ide_bios_translation(const struct piix_ide *ide)
+{
+    uint8_t flags = 0;
+    for (int k = 0; k < 4; k++) {
+        uint16_t cylinders;
+        uint8_t heads, spt;
+        if (ata_disk_geometry(&ide->ch[k / 2], k % 2, &cylinders, &heads, &spt) &&
+            cylinders > 1024)
+            flags |= (uint8_t)(1u << (2 * k));
+    }
+    return flags;
+}
+
+void piix_ide_firmware_setup(struct piix_ide *ide)
+{
+    struct pci_bus *bus = ide->pci.bus;
+    pci_config_write(bus, ide->pci.devfn, PIIX_IDETIM_PRI, PIIX_IDETIM_IDE, 2);
+    pci_config_write(bus, ide->pci.devfn, PIIX_IDETIM_SEC, PIIX_IDETIM_IDE, 2);
+}

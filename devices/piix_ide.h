@@ -81,4 +81,16 @@ struct piix_ide *piix_ide_create(struct pci_bus *bus, uint8_t devfn, struct io_b
                                  struct phys_mem *mem, struct clock *clock,
                                  const struct irq_line irq14_15[2]);
 
+/* What a BIOS does to the function at POST (SeaBIOS's piix_ide_setup):
+ * IDE decode enable in both IDETIM registers, which Linux's ata_piix
+ * checks before it uses a channel. For a kernel booted with the BIOS
+ * bypassed; SeaBIOS does the same itself. */
+void piix_ide_firmware_setup(struct piix_ide *ide);
+
+/* CMOS byte 0x39 as QEMU fills it for SeaBIOS: the BIOS CHS translation of
+ * each drive (2 bits each, primary master first): 1 (LBA) for a disk of
+ * more than 1024 cylinders, else 0 (none). */
+#define CMOS_DISK_TRANSLATION 0x39
+uint8_t piix_ide_bios_translation(const struct piix_ide *ide);
+
 #endif

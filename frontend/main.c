@@ -12,6 +12,7 @@
 #include "linux_boot.h"
 #include "machine.h"
 #include "options.h"
+#include "piix_ide.h"
 
 /* The BIOS: -bios FILE, or SeaBIOS from the Debian package. */
 static uint8_t *load_bios(const struct options *opt, size_t *size)
@@ -70,6 +71,8 @@ static int load_kernel(const struct options *opt, struct machine *m)
         lb.initrd = initrd;
         rc = linux_boot_load(&lb, m->mem, m->cpu, stderr);
     }
+    if (rc == 0 && m->pc.ide)
+        piix_ide_firmware_setup(m->pc.ide);     /* the IDE decode the bypassed BIOS sets */
     free(kernel);
     free(initrd);
     return rc;

@@ -323,14 +323,18 @@ static void the_all_mask_register_writes_and_reads_back(struct test_ctx *t)
     rig_free(r);
 }
 
-static void channels_0_to_3_need_channel_4_in_cascade_mode(struct test_ctx *t)
+static void channel_4_is_the_cascade_and_never_transfers(struct test_ctx *t)
 {
     struct rig *r = rig_new();
     program8(r, 2, 0x1000, 15, DMA_MODE_WRITE);
-    CHECK(t, !i8237_channel_ready(r->dma, 2));
+    CHECK(t, i8237_channel_ready(r->dma, 2));   /* even before the BIOS sets up 4 */
     enable_cascade(r);
-    CHECK(t, i8237_channel_ready(r->dma, 2));
     CHECK(t, !i8237_channel_ready(r->dma, 4));
+    uint8_t buf[2];
+    bool tc;
+    CHECK_EQ(t, i8237_transfer(r->dma, 4, buf, 2, &tc), 0);
+    outb(r, 0xD6, 0x04);                    /* not even in another mode */
+    CHECK_EQ(t, i8237_transfer(r->dma, 4, buf, 2, &tc), 0);
     rig_free(r);
 }
 
@@ -406,7 +410,7 @@ static const struct test tests[] = {
     TEST(master_clear_masks_every_channel),
     TEST(unmasking_a_channel_tells_its_device),
     TEST(the_all_mask_register_writes_and_reads_back),
-    TEST(channels_0_to_3_need_channel_4_in_cascade_mode),
+    TEST(channel_4_is_the_cascade_and_never_transfers),
     TEST(the_controller_disable_bit_stops_transfers),
     TEST(page_registers_read_back),
     TEST(the_second_chip_answers_on_odd_ports_too),
