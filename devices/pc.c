@@ -52,6 +52,8 @@ int pc_init(struct machine *m)
     for (int n = 0; n < ISA_IRQS; n++)
         pc->isa_irq[n] = i8259_irq_line(pc->pic, n);
 
+    /* --- local APIC and I/O APIC (between the PIC and the CPU) --- */
+
     /* --- i8254 PIT (IRQ 0) and port 0x61 (speaker gate, refresh toggle) --- */
     pc->pit = i8254_create(&m->io, &m->clock, pc->isa_irq[0]);
     if (!pc->pit || device_add(&m->devices, &i8254_ops, pc->pit) < 0)

@@ -31,6 +31,8 @@ struct piix_ide;
 struct vga;
 struct fw_cfg;
 struct port61;
+struct lapic;
+struct ioapic;
 
 #define ISA_IRQS 16
 #define SERIAL_PORTS 4
@@ -53,6 +55,8 @@ struct pc {
     struct piix4_pm *pm;
     struct vga *vga;
     struct fw_cfg *fw_cfg;
+    struct lapic *lapic;
+    struct ioapic *ioapic;
 };
 
 /* Create and wire every device of the PC; returns 0, or -1 after printing
