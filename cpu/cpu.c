@@ -7,6 +7,7 @@
 
 #include "block.h"
 #include "debug.h"
+#include "debugger.h"
 #include "decode.h"
 #include "flags.h"
 #include "mem.h"
@@ -29,6 +30,8 @@ static void on_map_changed(void *opaque)
     block_cache_flush(cpu->blocks);
     tlb_flush_all(&cpu->tlb);
     cpu->exit_block = true;
+    if (unlikely(cpu->dbg_hooks & DBG_HOOK_MMU))
+        debugger_tlb_flush(cpu, "memory map change", 0);
 }
 
 static void on_a20_changed(void *opaque)
@@ -36,6 +39,8 @@ static void on_a20_changed(void *opaque)
     struct cpu *cpu = opaque;
     tlb_flush_all(&cpu->tlb);
     cpu->exit_block = true;
+    if (unlikely(cpu->dbg_hooks & DBG_HOOK_MMU))
+        debugger_tlb_flush(cpu, "A20 change", cpu->mem->a20_mask);
 }
 
 struct cpu *cpu_create(struct phys_mem *mem, struct io_bus *io)
@@ -83,12 +88,22 @@ void cpu_reset(struct cpu *cpu)
     struct io_bus *io = cpu->io;
     struct block_cache *bc = cpu->blocks;
     struct cpu_hooks hooks = cpu->hooks;
+    struct cpu_intc intc = cpu->intc;
     uint64_t icount = cpu->icount;
+    struct debugger *dbg = cpu->dbg;
+    uint8_t dbg_hooks = cpu->dbg_hooks;
+    bool dbg_hold_irq = cpu->dbg_hold_irq;
+    uint8_t watch = cpu->data_bp_armed & DEBUG_WATCH_ARMED;
     memset(cpu, 0, sizeof *cpu);
+    cpu->dbg = dbg;             /* the debugger outlives resets */
+    cpu->dbg_hooks = dbg_hooks;
+    cpu->dbg_hold_irq = dbg_hold_irq;
+    cpu->data_bp_armed = watch;
     cpu->mem = mem;
     cpu->io = io;
     cpu->blocks = bc;
     cpu->hooks = hooks;
+    cpu->intc = intc;
     cpu->icount = icount;
 
     /* SDM vol. 3 9.1.1, table 9-1: processor state after RESET. */
@@ -113,6 +128,121 @@ void cpu_reset(struct cpu *cpu)
     if (bc)
         block_cache_flush(bc);
     cpu_update_mode(cpu);
+}
+
+/* What INIT leaves alone (SDM vol. 3 9.1, table 9-1): the x87/SSE state,
+ * the MSRs (TSC, SYSENTER, MTRRs, PAT, machine check, APIC base,
+ * performance counters), CR0.CD and NW; and what is not architectural
+ * state at all: the pins' levels and the running cpu_run() (its budget and
+ * its unwind point). */
+struct init_kept {
+    struct fpu fpu;
+    bool ignne;
+    uint32_t cr0_cache;
+    uint64_t tsc_offset;
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t apic_base;
+    uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16], pat;
+    uint64_t mcg_status, mcg_ctl, mc_ctl[MCA_BANKS];
+    uint32_t perf_evtsel[2];
+    uint64_t perf_count[2], perf_since[2];
+    bool intr_line, nmi_pin, init_pin, nmi_pending;
+    uint64_t icount_limit;
+    jmp_buf unwind;
+};
+
+static void keep_for_init(const struct cpu *cpu, struct init_kept *k)
+{
+    k->fpu = cpu->fpu;
+    k->ignne = cpu->ignne;
+    k->cr0_cache = cpu->cr0 & (CR0_CD | CR0_NW);
+    k->tsc_offset = cpu->tsc_offset;
+    k->sysenter_cs = cpu->sysenter_cs;
+    k->sysenter_esp = cpu->sysenter_esp;
+    k->sysenter_eip = cpu->sysenter_eip;
+    k->apic_base = cpu->apic_base;
+    k->mtrr_def_type = cpu->mtrr_def_type;
+    memcpy(k->mtrr_fixed, cpu->mtrr_fixed, sizeof k->mtrr_fixed);
+    memcpy(k->mtrr_var, cpu->mtrr_var, sizeof k->mtrr_var);
+    k->pat = cpu->pat;
+    k->mcg_status = cpu->mcg_status;
+    k->mcg_ctl = cpu->mcg_ctl;
+    memcpy(k->mc_ctl, cpu->mc_ctl, sizeof k->mc_ctl);
+    memcpy(k->perf_evtsel, cpu->perf_evtsel, sizeof k->perf_evtsel);
+    memcpy(k->perf_count, cpu->perf_count, sizeof k->perf_count);
+    memcpy(k->perf_since, cpu->perf_since, sizeof k->perf_since);
+    k->intr_line = cpu->intr_line;
+    k->nmi_pin = cpu->nmi_pin;
+    k->init_pin = cpu->init_pin;
+    k->nmi_pending = cpu->nmi_pending;
+    k->icount_limit = cpu->icount_limit;
+    memcpy(k->unwind, cpu->unwind, sizeof k->unwind);
+}
+
+static void restore_after_init(struct cpu *cpu, const struct init_kept *k)
+{
+    cpu->fpu = k->fpu;
+    cpu->ignne = k->ignne;
+    cpu->cr0 = (cpu->cr0 & ~(CR0_CD | CR0_NW)) | k->cr0_cache;
+    cpu->tsc_offset = k->tsc_offset;
+    cpu->sysenter_cs = k->sysenter_cs;
+    cpu->sysenter_esp = k->sysenter_esp;
+    cpu->sysenter_eip = k->sysenter_eip;
+    cpu->apic_base = k->apic_base;
+    cpu->mtrr_def_type = k->mtrr_def_type;
+    memcpy(cpu->mtrr_fixed, k->mtrr_fixed, sizeof k->mtrr_fixed);
+    memcpy(cpu->mtrr_var, k->mtrr_var, sizeof k->mtrr_var);
+    cpu->pat = k->pat;
+    cpu->mcg_status = k->mcg_status;
+    cpu->mcg_ctl = k->mcg_ctl;
+    memcpy(cpu->mc_ctl, k->mc_ctl, sizeof k->mc_ctl);
+    memcpy(cpu->perf_evtsel, k->perf_evtsel, sizeof k->perf_evtsel);
+    memcpy(cpu->perf_count, k->perf_count, sizeof k->perf_count);
+    memcpy(cpu->perf_since, k->perf_since, sizeof k->perf_since);
+    cpu->intr_line = k->intr_line;
+    cpu->nmi_pin = k->nmi_pin;
+    cpu->init_pin = k->init_pin;
+    cpu->nmi_pending = k->nmi_pending;
+    cpu->icount_limit = k->icount_limit;
+    memcpy(cpu->unwind, k->unwind, sizeof k->unwind);
+}
+
+/* INIT, at an instruction boundary: the bootstrap processor starts over
+ * at the reset vector (an application processor would wait for a SIPI;
+ * this CPU is always the BSP). */
+static void take_init(struct cpu *cpu)
+{
+    struct init_kept k;
+    keep_for_init(cpu, &k);
+    cpu_reset(cpu);
+    restore_after_init(cpu, &k);
+}
+
+void cpu_set_pin(void *opaque, int pin, int level)
+{
+    struct cpu *cpu = opaque;
+    bool high = level != 0;
+    bool rising;
+    switch (pin) {
+    case CPU_PIN_INTR:
+        rising = high && !cpu->intr_line;
+        cpu->intr_line = high;
+        break;
+    case CPU_PIN_NMI:
+        rising = high && !cpu->nmi_pin;
+        cpu->nmi_pin = high;
+        cpu->nmi_pending |= rising;
+        break;
+    case CPU_PIN_INIT:
+        rising = high && !cpu->init_pin;
+        cpu->init_pin = high;
+        cpu->init_pending |= rising;
+        break;
+    default:
+        return;
+    }
+    if (rising)
+        cpu->exit_block = true;     /* look at the pins after this instruction */
 }
 
 void cpu_update_mode(struct cpu *cpu)
@@ -168,8 +298,11 @@ void cpu_set_cr0(struct cpu *cpu, uint32_t value)
 {
     uint32_t old = cpu->cr0;
     cpu->cr0 = value | CR0_ET;  /* the P6 hardwires ET (SDM vol. 3 2.5) */
-    if ((old ^ cpu->cr0) & (CR0_PG | CR0_WP | CR0_PE))
+    if ((old ^ cpu->cr0) & (CR0_PG | CR0_WP | CR0_PE)) {
         tlb_flush_all(&cpu->tlb);
+        if (unlikely(cpu->dbg_hooks & DBG_HOOK_MMU))
+            debugger_tlb_flush(cpu, "CR0 load", cpu->cr0);
+    }
     cpu_update_mode(cpu);
 }
 
@@ -180,14 +313,19 @@ void cpu_set_cr3(struct cpu *cpu, uint32_t value)
         tlb_flush_nonglobal(&cpu->tlb);
     else
         tlb_flush_all(&cpu->tlb);
+    if (unlikely(cpu->dbg_hooks & DBG_HOOK_MMU))
+        debugger_tlb_flush(cpu, "CR3 load", value);
 }
 
 void cpu_set_cr4(struct cpu *cpu, uint32_t value)
 {
     uint32_t old = cpu->cr4;
     cpu->cr4 = value;
-    if ((old ^ value) & (CR4_PSE | CR4_PGE | CR4_PAE))
+    if ((old ^ value) & (CR4_PSE | CR4_PGE | CR4_PAE)) {
         tlb_flush_all(&cpu->tlb);
+        if (unlikely(cpu->dbg_hooks & DBG_HOOK_MMU))
+            debugger_tlb_flush(cpu, "CR4 load", value);
+    }
 }
 
 _Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error)
@@ -299,6 +437,8 @@ static struct block *build_block(struct cpu *cpu, uint32_t lin, uint32_t phys)
         tlb_protect_code_page(&cpu->tlb, phys & ~0xFFFu);
     phys_mark_code(cpu->mem, phys, pos);
     block_commit(cpu->blocks, b);
+    if (unlikely(cpu->dbg_hooks & DBG_HOOK_BUILD))
+        debugger_block_built(cpu, lin, phys, buf, pos);
     return b;
 }
 
@@ -374,6 +514,9 @@ static void step_one(struct cpu *cpu)
         decode_uncached(cpu, &scratch);
         i = &scratch;
     }
+    bool dbg = (cpu->dbg_hooks & (DBG_HOOK_BLOCKS | DBG_HOOK_STEPS)) != 0;
+    if (unlikely(dbg) && debugger_before_insn(cpu, i))
+        return;     /* a debugger breakpoint: stop before it */
     debug_check_code_breakpoints(cpu);
     bool trap = (cpu->flags & FL_TF) != 0;
     cpu->exit_block = false;
@@ -383,6 +526,8 @@ static void step_one(struct cpu *cpu)
     cpu->eip = cpu->next_eip;
     cpu->icount++;
     cpu->cur_insn = NULL;
+    if (unlikely(dbg))
+        debugger_after_insn(cpu, i);
     bool data_trap = debug_take_data_hits(cpu);
     if (debug_pending_traps(cpu, trap, i) || data_trap)
         deliver_exception(cpu, EXC_DB, 0);
@@ -390,21 +535,28 @@ static void step_one(struct cpu *cpu)
 
 static bool interrupt_ready(const struct cpu *cpu)
 {
-    if (cpu->nmi_pending && !cpu->nmi_blocked)
+    if (unlikely(cpu->dbg_hold_irq) && !cpu->halted)
+        return false;   /* the debugger is stepping */
+    if (cpu->init_pending || (cpu->nmi_pending && !cpu->nmi_blocked))
         return true;
-    return cpu->intr_line && (cpu->flags & FL_IF) && cpu->hooks.intr_ack;
+    return cpu->intr_line && (cpu->flags & FL_IF) && cpu->intc.intr_ack;
 }
 
+/* INIT, then NMI, then INTR (SDM vol. 3 6.9, priority among events). */
 static void service_interrupt(struct cpu *cpu)
 {
     cpu->halted = false;
+    if (cpu->init_pending) {
+        take_init(cpu);
+        return;
+    }
     if (cpu->nmi_pending && !cpu->nmi_blocked) {
         cpu->nmi_pending = false;
         cpu->nmi_blocked = true;
         cpu_interrupt(cpu, EXC_NMI, INT_HARDWARE, false, 0);
         return;
     }
-    int vector = cpu->hooks.intr_ack(cpu->hooks.opaque);
+    int vector = cpu->intc.intr_ack(cpu->intc.opaque);
     if (vector >= 0)
         cpu_interrupt(cpu, vector, INT_HARDWARE, false, 0);
 }
@@ -431,7 +583,8 @@ enum run_exit cpu_run(struct cpu *cpu, uint64_t budget)
             step_one(cpu);
             continue;
         }
-        if (unlikely(cpu->intr_line || cpu->nmi_pending) && interrupt_ready(cpu))
+        if (unlikely(cpu->intr_line || cpu->nmi_pending || cpu->init_pending) &&
+            interrupt_ready(cpu))
             service_interrupt(cpu);
         if (cpu->halted)
             return RUN_HALT;
@@ -440,6 +593,8 @@ enum run_exit cpu_run(struct cpu *cpu, uint64_t budget)
             continue;
         }
         struct block *b = find_block(cpu);
+        if (unlikely(cpu->dbg_hooks & DBG_HOOK_BLOCKS) && b && debugger_block_wants_step(cpu, b))
+            b = NULL;   /* a debugger breakpoint in it: one at a time */
         if (b) {
             run_block(cpu, b);
             if (unlikely(cpu->data_bp_hits) && debug_take_data_hits(cpu))

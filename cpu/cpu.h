@@ -126,6 +126,9 @@ struct lazy_flags {
 /* CPUID leaf 1 EAX and EDX at reset: family 6, model 5, stepping 2. */
 #define CPUID_SIGNATURE 0x00000652u
 
+/* Machine-check banks (MCG_CAP.Count): the P6 family's five. */
+#define MCA_BANKS 5
+
 enum cpu_mode { MODE_REAL, MODE_PROT, MODE_V86 };
 
 /* How an event reaches the interrupt logic (SDM vol. 3 6.4, 6.5). */
@@ -147,10 +150,40 @@ enum run_exit {
 };
 
 struct block_cache;
+struct debugger;
+
+/* struct cpu.dbg_hooks: where the debugger (cpu/debugger.h) looks in. */
+#define DBG_HOOK_BLOCKS 0x01u   /* before each block: debugger_block_wants_step() */
+#define DBG_HOOK_STEPS  0x02u   /* one instruction at a time (single_step_mode) */
+#define DBG_HOOK_BUILD  0x04u   /* each block as it is decoded (-d in_asm) */
+#define DBG_HOOK_MMU    0x08u   /* page faults and TLB flushes (-d mmu) */
+#define DBG_HOOK_MMIO   0x10u   /* the CPU's MMIO accesses (-d io, unimp) */
+#define DBG_HOOK_INT    0x20u   /* interrupts and exceptions */
+
+/* The interrupt controller in front of the CPU: it drives the INTR, NMI
+ * and INIT pins (cpu_set_pin), answers the INTA cycle, and, when it is the
+ * CPU's local APIC, follows IA32_APIC_BASE. On the PC that is the local
+ * APIC, which passes the 8259's INTR on through LINT0 (devices/lapic.h);
+ * a machine without one has the 8259 here (i8259_connect_cpu). */
+struct cpu_intc {
+    /* INTA: the vector of the interrupt the CPU takes now. */
+    int (*intr_ack)(void *opaque);
+    /* IA32_APIC_BASE was written (base, global enable). NULL: the CPU has
+     * no local APIC, and CPUID does not report one. */
+    void (*apic_base_written)(void *opaque, uint64_t apic_base);
+    void *opaque;
+};
+
+/* The CPU's interrupt input pins (SDM vol. 3 6.3, 9.1, 10.1). INTR is a
+ * level; NMI and INIT act on their rising edge and are taken at the next
+ * instruction boundary (INIT first: a reset that keeps what table 9-1
+ * says INIT leaves unchanged). */
+enum cpu_pin { CPU_PIN_INTR, CPU_PIN_NMI, CPU_PIN_INIT };
+/* Drive a pin: the shape of a device IRQ line's setter (opaque = cpu,
+ * n = enum cpu_pin), so the interrupt controller holds plain IRQ lines. */
+void cpu_set_pin(void *cpu, int pin, int level);
 
 struct cpu_hooks {
-    /* Acknowledge INTR: returns the vector (the PIC's INTA cycle). */
-    int (*intr_ack)(void *opaque);
     /* The FERR# output changed: an unmasked x87 exception met a waiting
      * x87 instruction with CR0.NE clear (the PC routes it to IRQ 13). */
     void (*ferr)(void *opaque, bool asserted);
@@ -189,6 +222,7 @@ struct cpu {
     uint64_t apic_base;
     uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16], pat;
     uint64_t mcg_status, mcg_ctl;
+    uint64_t mc_ctl[MCA_BANKS];  /* IA32_MCi_CTL; STATUS/ADDR/MISC stay 0 */
     /* P6 performance counters: PerfEvtSel0/1 and PerfCtr0/1 (40 bits). */
     uint32_t perf_evtsel[2];
     uint64_t perf_count[2];     /* the counter at perf_since */
@@ -201,8 +235,10 @@ struct cpu {
     uint64_t icount;            /* instructions retired since power-on */
     uint64_t icount_limit;      /* cpu_run stops here */
     bool halted;
-    bool intr_line;             /* INTR pin (set by the PIC) */
+    bool intr_line;             /* INTR pin (cpu_set_pin) */
+    bool nmi_pin, init_pin;     /* NMI and INIT pins as last driven */
     bool nmi_pending;
+    bool init_pending;          /* INIT seen, not yet taken */
     bool nmi_blocked;           /* inside an NMI handler until IRET */
     bool inhibit_irq;           /* after STI, MOV SS, POP SS */
     bool stop_request;
@@ -217,8 +253,15 @@ struct cpu {
     uint32_t fault_vector, fault_error;
     bool fault_has_error;
 
+    struct cpu_intc intc;
     struct cpu_hooks hooks;
     struct block_cache *blocks;
+
+    /* The debugger, NULL and 0 when none is attached; cpu_run() tests
+     * dbg_hooks once per block, nothing per instruction. */
+    struct debugger *dbg;
+    uint8_t dbg_hooks;          /* DBG_HOOK_* */
+    bool dbg_hold_irq;          /* stepping: interrupts wait */
 };
 
 /* Life cycle. */

@@ -2,6 +2,7 @@
  * the rules are summed up in debug.h. */
 #include "debug.h"
 
+#include "debugger.h"
 #include "decode.h"
 
 /* DR7: L0/G0..L3/G3 in bits 0-7; R/W and LEN for breakpoint n in bits
@@ -24,9 +25,9 @@ void debug_update_data_breakpoints(struct cpu *cpu)
         if (bp_enabled(cpu->dr[7], n) && (rw == 1 || rw == 3))
             armed |= (uint8_t)(1u << n);
     }
-    if (armed || cpu->data_bp_armed)
+    if (armed || (cpu->data_bp_armed & 0xFu))
         tlb_flush_all(&cpu->tlb);
-    cpu->data_bp_armed = armed;
+    cpu->data_bp_armed = armed | (cpu->data_bp_armed & DEBUG_WATCH_ARMED);
 }
 
 bool debug_page_watched(const struct cpu *cpu, uint32_t lin)
@@ -38,6 +39,8 @@ bool debug_page_watched(const struct cpu *cpu, uint32_t lin)
             if ((start ^ lin) < 0x1000 || (last ^ lin) < 0x1000)
                 return true;
         }
+    if (cpu->data_bp_armed & DEBUG_WATCH_ARMED)     /* the debugger's watchpoints */
+        return debugger_page_watched(cpu->dbg, lin);
     return false;
 }
 
@@ -55,12 +58,20 @@ void debug_check_data(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
             cpu->exit_block = true;
         }
     }
+    if (cpu->data_bp_armed & DEBUG_WATCH_ARMED)
+        debugger_check_watch(cpu, lin, size, write);
 }
 
 bool debug_take_data_hits(struct cpu *cpu)
 {
     if (!cpu->data_bp_hits)
         return false;
+    if (cpu->data_bp_hits & DEBUG_WATCH_HIT) {  /* the debugger's, not the guest's */
+        cpu->data_bp_hits &= (uint8_t)~DEBUG_WATCH_HIT;
+        debugger_watch_fired(cpu);
+        if (!cpu->data_bp_hits)
+            return false;
+    }
     cpu->dr[6] = (cpu->dr[6] & ~0xFu) | cpu->data_bp_hits;
     cpu->data_bp_hits = 0;
     return true;
@@ -102,7 +113,8 @@ static bool loads_ss(const struct insn *i)
 
 bool debug_wants_single_steps(const struct cpu *cpu)
 {
-    return (cpu->flags & (FL_TF | FL_RF)) || debug_breakpoints_armed(cpu);
+    return (cpu->flags & (FL_TF | FL_RF)) || debug_breakpoints_armed(cpu) ||
+           (cpu->dbg_hooks & DBG_HOOK_STEPS);
 }
 
 bool debug_pending_traps(struct cpu *cpu, bool tf_before, const struct insn *i)

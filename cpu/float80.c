@@ -624,7 +624,7 @@ struct f80 f80_rem(struct f80_env *e, struct f80 a, struct f80 b, bool ieee,
                    unsigned *quotient, bool *partial)
 {
     struct f80 r;
-    *quotient = 0;
+    *quotient = F80_NO_QUOTIENT;
     *partial = false;
     if (special_operands(e, a, b, &r))
         return r;
@@ -633,6 +633,7 @@ struct f80 f80_rem(struct f80_env *e, struct f80 a, struct f80 b, bool ieee,
         return invalid(e);
     if (denormal_stops(e, a, b))
         return a;
+    *quotient = 0;      /* from here on the quotient is known, if only 0 */
     if (ca == F80_ZERO)
         return a;
     struct unpacked x = f80_unpack(a);
@@ -649,10 +650,13 @@ struct f80 f80_rem(struct f80_env *e, struct f80 a, struct f80 b, bool ieee,
         struct u128 rem;
         long_divide(x, ys, n, &rem);
         *partial = true;
+        *quotient = 0;
         return exact_result(e, x.sign, ys.exp, rem);
     }
-    if (d < 0 && (!ieee || d < -1))     /* |x| < |y| (FPREM1: < |y| / 2): x */
+    if (d < 0 && (!ieee || d < -1)) {   /* |x| < |y| (FPREM1: < |y| / 2): x */
+        *quotient = 0;
         return exact_result(e, x.sign, x.exp, u128_of(x.sig, 0));
+    }
     struct u128 rem;
     uint64_t q = 0;
     bool sign = x.sign;

@@ -117,8 +117,10 @@ void f80_extract(struct f80_env *e, struct f80 a, struct f80 *exponent, struct f
 
 /* FPREM (ieee false: quotient truncated) and FPREM1 (ieee true: quotient
  * rounded to nearest): the partial remainder of a by b. *quotient gets
- * the low three bits of the quotient, *partial whether the reduction is
- * incomplete (C2). */
+ * the low three bits of the quotient, or F80_NO_QUOTIENT when a special
+ * operand (zero, infinity, NaN) decided the result; *partial whether the
+ * reduction is incomplete (C2). */
+#define F80_NO_QUOTIENT 8u
 struct f80 f80_rem(struct f80_env *e, struct f80 a, struct f80 b, bool ieee,
                    unsigned *quotient, bool *partial);
 

@@ -219,11 +219,14 @@ struct f80 f80_constant(enum f80_constant c, unsigned rc)
 }
 
 /* ------------------------------------------------------------------------
- * Series, each summed until its terms drop below 2^-132 of the sum. */
+ * Series, each summed until a term falls below the sum's last bit: that
+ * term is added as a sticky bit (it and the smaller ones after it decide
+ * only the direction of the rounding), then the sum stops, so a later
+ * term of the other sign cannot cancel that sticky bit. */
 
 static bool negligible(struct wide term, struct wide sum)
 {
-    return w_is_zero(term) || term.exp < sum.exp - 132;
+    return w_is_zero(term) || term.exp < sum.exp - 126;
 }
 
 /* sin(r) and cos(r) for |r| <= pi/4 (Taylor). */
@@ -556,21 +559,13 @@ struct f80 f80_2xm1(struct f80_env *e, struct f80 a)
     struct unpacked u = f80_unpack(a);
     if (u.exp == 0 && u.sig == F80_J)      /* +-1: 1 and -0.5 exactly */
         return u.sign ? f80_make(true, F80_BIAS - 1, F80_J) : f80_one();
-    /* Outside [-1, 1] the result is undefined (SDM vol. 2 F2XM1): the
-     * true value for moderate arguments, 2^n reduction first. */
-    struct wide w = w_of(a);
-    int32_t n = 0;
-    if (u.exp >= 0 && u.exp < 20) {
-        int64_t whole = (int64_t)(u.sig >> (63 - u.exp));
-        n = (int32_t)(u.sign ? -whole : whole);
-        w = w_sub(w, w_int(n));
-    } else if (u.exp >= 20) {
-        return u.sign ? f80_neg(f80_one()) : f80_inf(false);
+    if (u.exp >= 0) {
+        /* Outside [-1, +1] the result is undefined (SDM vol. 2 F2XM1):
+         * like the hardware we know of, the operand stays, with PE. */
+        e->flags |= F80_PE;
+        return a;
     }
-    struct wide em1 = expm1_series(w_mul(w, ln2_w()));
-    if (n != 0)     /* 2^n (1 + em1) - 1 */
-        em1 = w_sub(w_ldexp(w_add(em1, one_w()), n), one_w());
-    return w_round(e, em1);
+    return w_round(e, expm1_series(w_mul(w_of(a), ln2_w())));
 }
 
 struct f80 f80_yl2x(struct f80_env *e, struct f80 y, struct f80 x)
@@ -582,15 +577,15 @@ struct f80 f80_yl2x(struct f80_env *e, struct f80 y, struct f80 x)
     bool sy = f80_sign(y);
     if (f80_sign(x) && cx != F80_ZERO)
         return invalid(e);      /* log of a negative number */
-    if (denormal_stops(e, y, x, &r))
-        return r;
-    if (cx == F80_ZERO) {
+    if (cx == F80_ZERO) {       /* before DE, as for a division by zero */
         if (cy == F80_ZERO)
             return invalid(e);
         if (cy != F80_INF)
             e->flags |= F80_ZE;
         return f80_inf(!sy);
     }
+    if (denormal_stops(e, y, x, &r))
+        return r;
     if (cx == F80_INF) {
         if (cy == F80_ZERO)
             return invalid(e);
@@ -611,28 +606,30 @@ struct f80 f80_yl2x(struct f80_env *e, struct f80 y, struct f80 x)
 struct f80 f80_yl2xp1(struct f80_env *e, struct f80 y, struct f80 x)
 {
     struct f80 r;
-    if (two_operand_special(e, y, x, &r) || denormal_stops(e, y, x, &r))
+    if (two_operand_special(e, y, x, &r))
         return r;
     enum f80_class cy = f80_classify(y), cx = f80_classify(x);
     bool sy = f80_sign(y), sx = f80_sign(x);
-    if (cx == F80_ZERO) {
-        if (cy == F80_INF)
-            return invalid(e);
+    if ((cx == F80_ZERO && cy == F80_INF) || (cx == F80_INF && (sx || cy == F80_ZERO)))
+        return invalid(e);      /* before DE, as the hardware checks */
+    if (denormal_stops(e, y, x, &r))
+        return r;
+    if (cx == F80_ZERO)
         return f80_zero(sy != sx);
-    }
-    if (cx == F80_INF) {        /* outside the defined range */
-        if (sx || cy == F80_ZERO)
-            return invalid(e);
+    if (cx == F80_INF)          /* outside the defined range */
         return f80_inf(sy);
-    }
     if (cy == F80_INF)
         return f80_inf(sy != sx);
     if (cy == F80_ZERO)
         return f80_zero(sy != sx);
     struct wide wx = w_of(x);
     struct wide one_plus = w_add(one_w(), wx);
-    if (one_plus.sign || w_is_zero(one_plus))
-        return invalid(e);      /* x <= -1: outside the defined range */
+    if (one_plus.sign || w_is_zero(one_plus)) {
+        /* x <= -1, far outside the defined range (the result is
+         * undefined): x itself, with PE, as the hardware we know of. */
+        e->flags |= F80_PE;
+        return x;
+    }
     /* ln(1 + x) = 2 atanh(x / (2 + x)) */
     struct wide z = w_div(wx, w_add(w_int(2), wx));
     struct wide l;

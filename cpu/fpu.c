@@ -166,19 +166,28 @@ static int data_view(const struct cpu *cpu)
     return cpu->view == TLB_USER_AC ? TLB_USER : cpu->view;
 }
 
-uint32_t fpu_area(struct cpu *cpu, const struct insn *i, uint32_t off, unsigned size, unsigned need,
-                  unsigned align)
+static bool misaligned(const struct cpu *cpu, uint32_t lin, unsigned align)
 {
-    uint32_t lin = seg_addr(cpu, i->seg, off, size, need);
-    if (cpu->view == TLB_USER_AC && (lin & (align - 1)))
-        cpu_raise(cpu, EXC_AC, 0);      /* vol. 3 6.15, interrupt 17 */
-    return lin;
+    return cpu->view == TLB_USER_AC && (lin & (align - 1));     /* vol. 3 6.15, #AC */
+}
+
+/* A memory operand is accessed in parts of up to 8 bytes (an area in
+ * parts of its fields' width): the first part's segment check, then the
+ * alignment check, then the rest's segment checks, as on the hardware we
+ * compare with (the SDM leaves the order of the two faults open). */
+uint32_t fpu_area(struct cpu *cpu, const struct insn *i, uint32_t off, unsigned size, unsigned need,
+                  unsigned align, unsigned first)
+{
+    uint32_t lin = seg_addr(cpu, i->seg, off, first < size ? first : size, need);
+    if (misaligned(cpu, lin, align))
+        cpu_raise(cpu, EXC_AC, 0);
+    return seg_addr(cpu, i->seg, off, size, need);
 }
 
 uint32_t fpu_operand(struct cpu *cpu, const struct insn *i, unsigned size, unsigned need,
                      unsigned align)
 {
-    return fpu_area(cpu, i, ea(cpu, i), size, need, align);
+    return fpu_area(cpu, i, ea(cpu, i), size, need, align, 8);
 }
 
 void fpu_read(struct cpu *cpu, uint32_t lin, uint8_t *buf, unsigned n)

@@ -102,8 +102,8 @@ static void arith_mem(struct cpu *cpu, const struct insn *i, enum arith_op op, e
     }
     struct f80_env e = fpu_env(cpu);
     struct f80 x = st_get(cpu, 0);
-    if (denormal)
-        operand_denormal(&e, x);
+    if (denormal && !(op == A_DIVR && f80_classify(x) == F80_ZERO))
+        operand_denormal(&e, x);    /* (m / 0 is ZE alone, as for registers) */
     if (f80_unmasked(&e, F80_DE)) {
         fpu_report(cpu, &e);
         return;
@@ -171,10 +171,13 @@ void op_fscale(struct cpu *cpu, const struct insn *i)
  * A full stack (ST(7) in use) is an overflow (SDM vol. 2 FXTRACT #IS). */
 void op_fxtract(struct cpu *cpu, const struct insn *i)
 {
-    if (!fpu_begin_wait(cpu) || !operands_present(cpu, i, false))
+    if (!fpu_begin_wait(cpu))
         return;
-    if (st_used(cpu, 7)) {
-        if (fpu_stack_fault(cpu, true)) {
+    fpu_note_insn(cpu, i);
+    if (!st_used(cpu, 0) || st_used(cpu, 7)) {
+        /* Underflow or overflow: the masked response gives the default
+         * NaN for both results. */
+        if (fpu_stack_fault(cpu, st_used(cpu, 0))) {
             st_put(cpu, 0, f80_indefinite());
             fpu_push(cpu, f80_indefinite());
         }
@@ -191,22 +194,29 @@ void op_fxtract(struct cpu *cpu, const struct insn *i)
 }
 
 /* FPREM and FPREM1: C2 set for an incomplete reduction, else C0 C3 C1 the
- * quotient's bits 2, 1, 0 (SDM vol. 2 FPREM). */
+ * quotient's bits 2, 1, 0 (SDM vol. 2 FPREM). A stack fault clears C2
+ * and C1 and leaves C0 C3 alone, as does a NaN result. */
 static void partial_remainder(struct cpu *cpu, const struct insn *i, bool ieee)
 {
-    if (!fpu_begin_wait(cpu) || !operands_present(cpu, i, true))
+    if (!fpu_begin_wait(cpu))
         return;
+    if (!operands_present(cpu, i, true)) {
+        fpu_set_cc(cpu, FSW_C2, 0);
+        return;
+    }
     struct f80_env e = fpu_env(cpu);
     unsigned q;
     bool partial;
     struct f80 r = f80_rem(&e, st_get(cpu, 0), st_get(cpu, 1), ieee, &q, &partial);
     if (!fpu_blocked(&e)) {
         st_put(cpu, 0, r);
-        unsigned cc = (partial ? FSW_C2 : 0) | ((q & 4) ? FSW_C0 : 0) | ((q & 2) ? FSW_C3 : 0) |
-                      ((q & 1) ? FSW_C1 : 0);
-        fpu_set_cc(cpu, FSW_CC, cc);
+        if (q == F80_NO_QUOTIENT)     /* a NaN result: C0 and C3 stay */
+            fpu_set_cc(cpu, FSW_C1 | FSW_C2, 0);
+        else
+            fpu_set_cc(cpu, FSW_CC, (partial ? FSW_C2 : 0) | ((q & 4) ? FSW_C0 : 0) |
+                                    ((q & 2) ? FSW_C3 : 0) | ((q & 1) ? FSW_C1 : 0));
     } else {
-        fpu_set_cc(cpu, FSW_C1, 0);
+        fpu_set_cc(cpu, FSW_C1 | FSW_C2, 0);
     }
     fpu_raise(cpu, e.flags);
 }
@@ -228,28 +238,30 @@ static unsigned order_cc(enum f80_order o)
     }
 }
 
-/* Compare x with y into C3 C2 C0 (C1 cleared), then pop pops times;
- * an unmasked IE or DE leaves the codes and the stack alone. */
-static void compare_values(struct cpu *cpu, struct f80 x, struct f80 y, bool quiet, unsigned pops)
+/* Compare x with y into C3 C2 C0 (C1 cleared), then pop pops times.
+ * The codes are set even when IE or DE is unmasked (unordered for an
+ * invalid operand), but then nothing is popped: what the hardware does,
+ * where the SDM says the codes are not set. */
+static void compare_values(struct cpu *cpu, struct f80 x, struct f80 y, bool quiet, unsigned pops,
+                           unsigned operand_flags)
 {
     struct f80_env e = fpu_env(cpu);
+    e.flags = (uint16_t)operand_flags;
     enum f80_order o = f80_compare(&e, x, y, quiet);
-    if (!f80_unmasked(&e, F80_IE | F80_DE)) {
-        fpu_set_cc(cpu, FSW_CC, order_cc(o));
+    fpu_set_cc(cpu, FSW_CC, order_cc(o));
+    if (!f80_unmasked(&e, F80_IE | F80_DE))
         while (pops--)
             fpu_pop(cpu);
-    }
     fpu_raise(cpu, e.flags);
 }
 
-/* A stack underflow in a comparison: the masked response is unordered,
- * with the pops. */
+/* A stack underflow in a comparison: the codes say unordered, masked or
+ * not; the masked response also pops. */
 static void compare_underflow(struct cpu *cpu, unsigned pops)
 {
-    if (!fpu_stack_fault(cpu, false))
-        return;
+    bool masked = fpu_stack_fault(cpu, false);
     fpu_set_cc(cpu, FSW_C3 | FSW_C2 | FSW_C0, FSW_C3 | FSW_C2 | FSW_C0);
-    while (pops--)
+    while (masked && pops--)
         fpu_pop(cpu);
 }
 
@@ -262,7 +274,7 @@ static void compare_regs(struct cpu *cpu, const struct insn *i, unsigned s, bool
         compare_underflow(cpu, pops);
         return;
     }
-    compare_values(cpu, st_get(cpu, 0), st_get(cpu, s), quiet, pops);
+    compare_values(cpu, st_get(cpu, 0), st_get(cpu, s), quiet, pops, 0);
 }
 
 static void compare_mem(struct cpu *cpu, const struct insn *i, enum operand_type t, unsigned pops)
@@ -276,13 +288,8 @@ static void compare_mem(struct cpu *cpu, const struct insn *i, enum operand_type
         return;
     }
     struct f80 x = st_get(cpu, 0);
-    if (denormal && f80_classify(x) != F80_UNSUPPORTED && !f80_is_nan(x)) {
-        /* The operand's DE; an unmasked one stops the comparison. */
-        fpu_raise(cpu, FSW_DE);
-        if (!fpu_masked(cpu, FSW_DE))
-            return;
-    }
-    compare_values(cpu, x, y, false, pops);
+    bool de = denormal && f80_classify(x) != F80_UNSUPPORTED && !f80_is_nan(x);
+    compare_values(cpu, x, y, false, pops, de ? F80_DE : 0);
 }
 
 void op_fcom_m32fp(struct cpu *cpu, const struct insn *i) { compare_mem(cpu, i, T_M32FP, 0); }
@@ -310,7 +317,7 @@ void op_ftst(struct cpu *cpu, const struct insn *i)
         compare_underflow(cpu, 0);
         return;
     }
-    compare_values(cpu, st_get(cpu, 0), f80_zero(false), false, 0);
+    compare_values(cpu, st_get(cpu, 0), f80_zero(false), false, 0, 0);
 }
 
 /* FCOMI and friends set ZF PF CF like C3 C2 C0 and clear OF SF AF (SDM
@@ -331,21 +338,18 @@ static void compare_eflags(struct cpu *cpu, const struct insn *i, bool quiet, bo
         return;
     fpu_note_insn(cpu, i);
     if (!st_used(cpu, 0) || !st_used(cpu, i->rm)) {
-        if (fpu_stack_fault(cpu, false)) {
-            flags_set_all(cpu, FL_ZF | FL_PF | FL_CF);
-            if (pop)
-                fpu_pop(cpu);
-        }
+        bool masked = fpu_stack_fault(cpu, false);
+        flags_set_all(cpu, FL_ZF | FL_PF | FL_CF);     /* unordered, masked or not */
+        if (masked && pop)
+            fpu_pop(cpu);
         return;
     }
     struct f80_env e = fpu_env(cpu);
     enum f80_order o = f80_compare(&e, st_get(cpu, 0), st_get(cpu, i->rm), quiet);
     fpu_set_cc(cpu, FSW_C1, 0);
-    if (!f80_unmasked(&e, F80_IE | F80_DE)) {
-        flags_set_all(cpu, order_eflags(o));
-        if (pop)
-            fpu_pop(cpu);
-    }
+    flags_set_all(cpu, order_eflags(o));
+    if (pop && !f80_unmasked(&e, F80_IE | F80_DE))
+        fpu_pop(cpu);
     fpu_raise(cpu, e.flags);
 }
 

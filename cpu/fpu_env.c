@@ -96,7 +96,7 @@ static unsigned get_env(struct fpu *f, const uint8_t *b, bool o32, bool real)
     } else {
         f->fip = w3;
         f->fcs = (uint16_t)w4;
-        f->fop = o32 ? (uint16_t)((w4 >> 16) & 0x7FF) : f->fop;
+        f->fop = o32 ? (uint16_t)((w4 >> 16) & 0x7FF) : 0;   /* figure 8-11 has none */
         f->fdp = w5;
         f->fds = (uint16_t)w6;
     }
@@ -142,11 +142,12 @@ static void fnstenv(struct cpu *cpu, const struct insn *i, bool o32)
 {
     fpu_begin(cpu, false);
     unsigned n = env_size(o32);
-    uint32_t lin = fpu_operand(cpu, i, n, SEG_OK_WRITE, o32 ? 4 : 2);
+    uint32_t lin = fpu_area(cpu, i, ea(cpu, i), n, SEG_OK_WRITE, o32 ? 4 : 2, o32 ? 4 : 2);
     uint8_t b[ENV32];
     put_env(&cpu->fpu, b, o32, real_layout(cpu));
     fpu_write(cpu, lin, b, n);
     cpu->fpu.cw |= FCW_MASKS;
+    fpu_recompute_es(cpu);      /* nothing is unmasked now: ES and B clear */
 }
 
 static void fldenv(struct cpu *cpu, const struct insn *i, bool o32)
@@ -155,7 +156,7 @@ static void fldenv(struct cpu *cpu, const struct insn *i, bool o32)
         return;
     unsigned n = env_size(o32);
     uint8_t b[ENV32];
-    fpu_read(cpu, fpu_operand(cpu, i, n, SEG_OK_READ, o32 ? 4 : 2), b, n);
+    fpu_read(cpu, fpu_area(cpu, i, ea(cpu, i), n, SEG_OK_READ, o32 ? 4 : 2, o32 ? 4 : 2), b, n);
     get_env(&cpu->fpu, b, o32, real_layout(cpu));
     fpu_recompute_es(cpu);
 }
@@ -165,7 +166,7 @@ static void fnsave(struct cpu *cpu, const struct insn *i, bool o32)
 {
     fpu_begin(cpu, false);
     unsigned n = env_size(o32) + STATE_REGS;
-    uint32_t lin = fpu_operand(cpu, i, n, SEG_OK_WRITE, o32 ? 4 : 2);
+    uint32_t lin = fpu_area(cpu, i, ea(cpu, i), n, SEG_OK_WRITE, o32 ? 4 : 2, o32 ? 4 : 2);
     uint8_t b[ENV32 + STATE_REGS];
     put_regs(&cpu->fpu, b + put_env(&cpu->fpu, b, o32, real_layout(cpu)));
     fpu_write(cpu, lin, b, n);
@@ -179,7 +180,7 @@ static void frstor(struct cpu *cpu, const struct insn *i, bool o32)
         return;
     unsigned n = env_size(o32) + STATE_REGS;
     uint8_t b[ENV32 + STATE_REGS];
-    fpu_read(cpu, fpu_operand(cpu, i, n, SEG_OK_READ, o32 ? 4 : 2), b, n);
+    fpu_read(cpu, fpu_area(cpu, i, ea(cpu, i), n, SEG_OK_READ, o32 ? 4 : 2, o32 ? 4 : 2), b, n);
     unsigned at = get_env(&cpu->fpu, b, o32, real_layout(cpu));
     get_regs(&cpu->fpu, b + at);
     fpu_recompute_es(cpu);
@@ -200,15 +201,21 @@ void op_frstor_d(struct cpu *cpu, const struct insn *i) { frstor(cpu, i, true); 
  * reserved, and FXSAVE leaves bytes 160-511 alone. Neither instruction
  * waits for pending x87 exceptions. */
 
-/* #NM as for any x87 instruction, #GP(0) for an area not 16-byte aligned. */
+/* #NM as for any x87 instruction; an area not 16-byte aligned is #GP(0).
+ * With alignment checking on, SDM vol. 2 FXSAVE lets #AC take its place
+ * and "the width of the alignment check may also vary with
+ * implementation": here #AC for an address that is not 4-byte aligned,
+ * #GP(0) for the other misalignments. */
 static uint32_t fx_area(struct cpu *cpu, const struct insn *i, unsigned need)
 {
     if (cpu->cr0 & (CR0_EM | CR0_TS))
         cpu_raise(cpu, EXC_NM, 0);
-    uint32_t lin = seg_addr(cpu, i->seg, ea(cpu, i), FX_SIZE, need);
+    /* The first byte's limit, then the alignment, then the rights and the
+     * whole area, as on the hardware we compare with. */
+    uint32_t off = ea(cpu, i), lin = seg_addr(cpu, i->seg, off, 1, 0);
     if (lin & 15)
-        cpu_raise_gp0(cpu);
-    return lin;
+        cpu_raise(cpu, cpu->view == TLB_USER_AC && (lin & 3) ? EXC_AC : EXC_GP, 0);
+    return seg_addr(cpu, i->seg, off, FX_SIZE, need);
 }
 
 void op_fxsave(struct cpu *cpu, const struct insn *i)

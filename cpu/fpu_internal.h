@@ -96,9 +96,10 @@ static inline bool fpu_blocked(const struct f80_env *e)
  * EFLAGS.AC, the alignment check for align (vol. 3 table 6-7). */
 uint32_t fpu_operand(struct cpu *cpu, const struct insn *i, unsigned size, unsigned need,
                      unsigned align);
-/* The same for an offset of the instruction's segment (FSAVE's area). */
+/* The same for an area at an offset of the instruction's segment, whose
+ * first part (first bytes) is checked before the alignment. */
 uint32_t fpu_area(struct cpu *cpu, const struct insn *i, uint32_t off, unsigned size, unsigned need,
-                  unsigned align);
+                  unsigned align, unsigned first);
 void fpu_read(struct cpu *cpu, uint32_t lin, uint8_t *buf, unsigned n);
 /* Writes n bytes after checking that every page takes the write, so a
  * fault leaves memory untouched. */

@@ -83,21 +83,21 @@ void op_fild_m32int(struct cpu *cpu, const struct insn *i) { load_mem(cpu, i, M3
 void op_fild_m64int(struct cpu *cpu, const struct insn *i) { load_mem(cpu, i, M64INT); }
 void op_fbld(struct cpu *cpu, const struct insn *i) { load_mem(cpu, i, M80BCD); }
 
-/* FLD ST(i): an empty ST(i) is a stack underflow whose masked response
- * pushes the default NaN. */
+/* FLD ST(i): an empty ST(i) is a stack underflow (checked before the
+ * overflow) whose masked response pushes the default NaN. */
 void op_fld_sti(struct cpu *cpu, const struct insn *i)
 {
     if (!fpu_begin_wait(cpu))
         return;
     fpu_note_insn(cpu, i);
-    bool overflowed;
-    if (!push_checked(cpu, &overflowed))
-        return;
     if (!st_used(cpu, i->rm)) {
         if (fpu_stack_fault(cpu, false))
             fpu_push(cpu, f80_indefinite());
         return;
     }
+    bool overflowed;
+    if (!push_checked(cpu, &overflowed))
+        return;
     fpu_set_cc(cpu, FSW_C1, 0);
     fpu_push(cpu, st_get(cpu, i->rm));
 }
@@ -198,6 +198,10 @@ static void store_mem(struct cpu *cpu, const struct insn *i, enum mem_type t, bo
     if (underflow) {
         fpu_stack_fault(cpu, false);
     } else {
+        /* A store an unmasked OE or UE stopped reports no precision or
+         * rounding: nothing was rounded into memory. */
+        if (f80_unmasked(&e, F80_OE | F80_UE))
+            e.flags &= (uint16_t)~(F80_PE | F80_C1);
         fpu_report(cpu, &e);
     }
     if (stored && pop)
@@ -263,7 +267,8 @@ void op_fxch(struct cpu *cpu, const struct insn *i)
     st_put(cpu, s, t);
 }
 
-/* FCMOVcc ST(0),ST(i) on EFLAGS (SDM vol. 2 FCMOVcc). */
+/* FCMOVcc ST(0),ST(i) on EFLAGS (SDM vol. 2 FCMOVcc): C1 is cleared
+ * only by a stack underflow. */
 static void fcmov(struct cpu *cpu, const struct insn *i, bool cond)
 {
     if (!fpu_begin_wait(cpu))
@@ -274,7 +279,6 @@ static void fcmov(struct cpu *cpu, const struct insn *i, bool cond)
             st_put(cpu, 0, f80_indefinite());
         return;
     }
-    fpu_set_cc(cpu, FSW_C1, 0);
     if (cond)
         st_put(cpu, 0, st_get(cpu, i->rm));
 }

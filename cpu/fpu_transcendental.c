@@ -24,8 +24,12 @@ static bool have_operands(struct cpu *cpu, const struct insn *i, bool two, unsig
 static void unary(struct cpu *cpu, const struct insn *i,
                   bool (*f)(struct f80_env *, struct f80, struct f80 *))
 {
-    if (!fpu_begin_wait(cpu) || !have_operands(cpu, i, false, 0, false))
+    if (!fpu_begin_wait(cpu))
         return;
+    if (!have_operands(cpu, i, false, 0, false)) {
+        fpu_set_cc(cpu, FSW_C2, 0);
+        return;
+    }
     struct f80_env e = fpu_env(cpu);
     struct f80 r;
     if (!f(&e, st_get(cpu, 0), &r)) {
@@ -44,11 +48,13 @@ void op_fcos(struct cpu *cpu, const struct insn *i) { unary(cpu, i, f80_cos); }
 /* FSINCOS and FPTAN replace ST(0) and push a second value; with ST(7) in
  * use that push overflows and the masked response leaves the default NaN
  * in both places. */
-static bool room_to_push(struct cpu *cpu)
+static bool room_to_push(struct cpu *cpu, const struct insn *i)
 {
-    if (!st_used(cpu, 7))
+    fpu_note_insn(cpu, i);
+    if (st_used(cpu, 0) && !st_used(cpu, 7))
         return true;
-    if (fpu_stack_fault(cpu, true)) {
+    fpu_set_cc(cpu, FSW_C2, 0);
+    if (fpu_stack_fault(cpu, st_used(cpu, 0))) {
         st_put(cpu, 0, f80_indefinite());
         fpu_push(cpu, f80_indefinite());
     }
@@ -57,7 +63,7 @@ static bool room_to_push(struct cpu *cpu)
 
 static void unary_push(struct cpu *cpu, const struct insn *i, bool tangent)
 {
-    if (!fpu_begin_wait(cpu) || !have_operands(cpu, i, false, 0, false) || !room_to_push(cpu))
+    if (!fpu_begin_wait(cpu) || !room_to_push(cpu, i))
         return;
     struct f80_env e = fpu_env(cpu);
     struct f80 first, second = f80_one();
@@ -68,6 +74,8 @@ static void unary_push(struct cpu *cpu, const struct insn *i, bool tangent)
         return;
     }
     fpu_set_cc(cpu, FSW_C2, 0);
+    if (tangent && f80_is_nan(first))
+        second = first;     /* a NaN result is pushed in place of the 1.0 */
     if (!fpu_blocked(&e)) {
         st_put(cpu, 0, first);
         fpu_push(cpu, second);

@@ -2,6 +2,7 @@
  * protected and V86 mode through the IDT in protected.c (SDM vol. 3 6.12,
  * 20.1.4). */
 #include "debug.h"
+#include "debugger.h"
 #include "exec.h"
 #include "protected.h"
 #include "segment.h"
@@ -26,6 +27,8 @@ void cpu_interrupt(struct cpu *cpu, int vector, enum int_source src,
 {
     bool after = src == INT_SOFTWARE || src == INT_SOFT_EXC || src == INT_ICEBP;
     uint32_t ret_eip = after ? cpu->next_eip : cpu->eip;
+    if (unlikely(cpu->dbg_hooks & DBG_HOOK_INT))
+        debugger_interrupt(cpu, vector, src, has_error, error);
     cpu->halted = false;
     if (cpu->mode == MODE_REAL)
         real_mode_interrupt(cpu, vector, ret_eip);

@@ -4,6 +4,7 @@
 #include "mem.h"
 
 #include "debug.h"
+#include "debugger.h"
 
 _Noreturn void seg_fault(struct cpu *cpu, int seg)
 {
@@ -30,6 +31,8 @@ struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t lin, unsigned acc, int view
         uint32_t err = page_walk(cpu->mem, &ctx, lin, (acc & ACC_WRITE) | user, &w);
         if (err) {
             cpu->cr2 = lin;
+            if (unlikely(cpu->dbg_hooks & DBG_HOOK_MMU))
+                debugger_page_fault(cpu, lin, err & 0xFF);
             cpu_raise(cpu, EXC_PF, err & 0xFF);
         }
     } else {
@@ -83,7 +86,10 @@ static uint32_t read_in_page(struct cpu *cpu, uint32_t lin, unsigned size, int v
         const uint8_t *p = e->host + off;
         return size == 1 ? p[0] : size == 2 ? ld16(p) : ld32(p);
     }
-    return phys_read(cpu->mem, e->phys | off, size);
+    uint32_t v = phys_read(cpu->mem, e->phys | off, size);
+    if (unlikely(cpu->dbg_hooks & DBG_HOOK_MMIO))
+        debugger_mmio(cpu, e->phys | off, v, size, false);
+    return v;
 }
 
 uint32_t lin_read_slow(struct cpu *cpu, uint32_t lin, unsigned size, int view)
@@ -112,6 +118,8 @@ static void write_in_page(struct cpu *cpu, uint32_t lin, uint32_t value, unsigne
     if (e->tag_w & TLB_SLOW) {
         /* MMIO, ROM, or a page with decoded code on it. */
         phys_write(cpu->mem, e->phys | off, value, size);
+        if (unlikely(cpu->dbg_hooks & DBG_HOOK_MMIO))
+            debugger_mmio(cpu, e->phys | off, value, size, true);
         if (e->host && !phys_is_code_page(cpu->mem, e->phys))
             tlb_fill(cpu, lin, ACC_WRITE, view);
         return;

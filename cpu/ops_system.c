@@ -346,9 +346,10 @@ void op_invlpg(struct cpu *cpu, const struct insn *i)
 
 #define CR0_DEFINED (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
                      CR0_AM | CR0_NW | CR0_CD | CR0_PG)
-/* The CR4 bits of the features CPUID reports (PAE and MCE are not). */
-#define CR4_DEFINED (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE | \
-                     CR4_OSFXSR)
+/* The CR4 bits of the features CPUID reports (PAE is not). CR4.MCE
+ * enables #MC, which nothing here ever raises. */
+#define CR4_DEFINED (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | \
+                     CR4_PCE | CR4_OSFXSR)
 
 /* CR0, CR2, CR3 and CR4 exist; CR1 and CR5-CR7 are #UD. */
 static void require_control_register(struct cpu *cpu, unsigned n)
@@ -527,15 +528,41 @@ enum {
     MSR_MTRR_FIX4K_F8000 = 0x26F,
     MSR_PAT = 0x277,
     MSR_MTRR_DEF_TYPE = 0x2FF,
+    MSR_MC0_CTL = 0x400,            /* MCi_CTL, _STATUS, _ADDR, _MISC: 0x400 + 4i + 0..3 */
 };
 
 #define MTRRCAP_VALUE 0x508u            /* 8 variable ranges, fixed ranges, WC */
-#define MCG_CAP_VALUE 0x100u            /* MCG_CTL present, no banks */
+#define MCG_CAP_VALUE (0x100u | MCA_BANKS)  /* MCG_CTL present, the banks */
 #define APIC_BASE_BSP 0x100u
 #define APIC_BASE_WRITABLE 0xFFFFFF800ull   /* enable and base (36-bit addresses) */
 #define MTRR_BASE_RESERVED 0xFFFFFFF000000F00ull
 #define MTRR_MASK_RESERVED 0xFFFFFFF0000007FFull
 #define MTRR_DEF_TYPE_RESERVED 0xFFFFFFFFFFFFF300ull
+
+/* Machine-check banks (SDM vol. 3 15.3.2): MCi_CTL holds what is written;
+ * no error is ever logged, so MCi_STATUS, MCi_ADDR and MCi_MISC read 0 and
+ * only 0 may be written to them (the P6 rule for MCi_STATUS; Linux clears
+ * them with 0). Returns false for an MSR outside the banks or a bad write. */
+static bool mca_bank_msr(uint32_t msr)
+{
+    return msr >= MSR_MC0_CTL && msr < MSR_MC0_CTL + 4 * MCA_BANKS;
+}
+
+static uint64_t mca_bank_read(const struct cpu *cpu, uint32_t msr)
+{
+    unsigned bank = (msr - MSR_MC0_CTL) / 4;
+    return (msr - MSR_MC0_CTL) % 4 == 0 ? cpu->mc_ctl[bank] : 0;
+}
+
+static bool mca_bank_write(struct cpu *cpu, uint32_t msr, uint64_t v)
+{
+    unsigned bank = (msr - MSR_MC0_CTL) / 4;
+    if ((msr - MSR_MC0_CTL) % 4 == 0) {
+        cpu->mc_ctl[bank] = v;
+        return true;
+    }
+    return v == 0;
+}
 
 /* mtrr_fixed[] index of a fixed-range MTRR, or -1. */
 static int fixed_mtrr_index(uint32_t msr)
@@ -572,6 +599,10 @@ static bool msr_read(const struct cpu *cpu, uint32_t msr, uint64_t *v)
     }
     if (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST) {
         *v = cpu->mtrr_var[msr - MSR_MTRR_PHYS_FIRST];
+        return true;
+    }
+    if (mca_bank_msr(msr)) {
+        *v = mca_bank_read(cpu, msr);
         return true;
     }
     switch (msr) {
@@ -659,6 +690,8 @@ static bool msr_write(struct cpu *cpu, uint32_t msr, uint64_t v)
     }
     if (msr >= MSR_MTRR_PHYS_FIRST && msr <= MSR_MTRR_PHYS_LAST)
         return write_variable_mtrr(cpu, msr, v);
+    if (mca_bank_msr(msr))
+        return mca_bank_write(cpu, msr, v);
     switch (msr) {
     case MSR_TSC:
         /* P6: only the low 32 bits are written, the high ones cleared
@@ -669,6 +702,8 @@ static bool msr_write(struct cpu *cpu, uint32_t msr, uint64_t v)
         if (v & ~(APIC_BASE_WRITABLE | APIC_BASE_BSP))
             return false;
         cpu->apic_base = (v & APIC_BASE_WRITABLE) | (cpu->apic_base & APIC_BASE_BSP);
+        if (cpu->intc.apic_base_written)    /* the local APIC moves, or turns on or off */
+            cpu->intc.apic_base_written(cpu->intc.opaque, cpu->apic_base);
         return true;
     case MSR_BIOS_SIGN_ID:
         return true;    /* cleared before CPUID to latch the signature: no effect */
@@ -773,13 +808,20 @@ void op_sysexit(struct cpu *cpu, const struct insn *i)
 #define FEAT_PSE  (1u << 3)
 #define FEAT_TSC  (1u << 4)
 #define FEAT_MSR  (1u << 5)
+#define FEAT_MCE  (1u << 7)
 #define FEAT_CX8  (1u << 8)
+#define FEAT_APIC (1u << 9)
 #define FEAT_SEP  (1u << 11)
+#define FEAT_MTRR (1u << 12)
 #define FEAT_PGE  (1u << 13)
+#define FEAT_MCA  (1u << 14)
 #define FEAT_CMOV (1u << 15)
+#define FEAT_PAT  (1u << 16)
 #define FEAT_FXSR (1u << 24)
 #define CPUID_FEATURES (FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | \
-                        FEAT_CX8 | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR)
+                        FEAT_CX8 | FEAT_SEP | FEAT_PGE | FEAT_CMOV | FEAT_FXSR | \
+                        FEAT_MCE | FEAT_MCA | FEAT_MTRR | FEAT_PAT)
+#define APIC_BASE_ENABLE 0x800u
 /* Leaf 2 descriptors, one CPUID(2) call: 01h ITLB 4K, 02h ITLB 4M, 03h DTLB
  * 4K, 04h DTLB 4M, 08h L1I 16K, 0Ch L1D 16K, 43h L2 512K. */
 #define CPUID2_EAX 0x03020101u
@@ -801,6 +843,10 @@ void op_cpuid(struct cpu *cpu, const struct insn *i)
     case 1:
         a = CPUID_SIGNATURE;
         d = CPUID_FEATURES;
+        /* A local APIC that IA32_APIC_BASE has not disabled (SDM vol. 3
+         * 10.4.3: with the global enable clear, CPUID reports none). */
+        if (cpu->intc.apic_base_written && (cpu->apic_base & APIC_BASE_ENABLE))
+            d |= FEAT_APIC;
         break;
     default:
         a = CPUID2_EAX;

@@ -1812,3 +1812,33 @@ bool ata_disk_geometry(const struct ata_channel *ch, int slot, uint16_t *cylinde
     *spt = (uint8_t)d->spt;
     return true;
 }
+
+/* ------------------------------------------------------------------------
+ * The monitor's "info ide" */
+
+void ata_channel_info(const struct ata_channel *ch, FILE *out)
+{
+    static const char *const phases[] = { "idle", "busy", "PIO in", "PIO out", "packet", "DMA" };
+    fprintf(out, "  device control %02x (%s%s), selected device %d, IRQ %d\n", ch->s.control,
+            (ch->s.control & ATA_DC_NIEN) ? "nIEN" : "interrupts on",
+            (ch->s.control & ATA_DC_SRST) ? ", SRST" : "", (ch->s.device & ATA_DEV_DEV) ? 1 : 0,
+            ch->s.irq_level);
+    for (int slot = 0; slot < 2; slot++) {
+        const struct ata_drive *d = &ch->drive[slot];
+        const struct ata_state *s = &d->s;
+        if (d->kind == ATA_NONE) {
+            fprintf(out, "  %s: none\n", slot ? "slave " : "master");
+            continue;
+        }
+        fprintf(out, "  %s: %s \"%s\", %llu sectors%s\n", slot ? "slave " : "master",
+                d->kind == ATA_DISK ? "disk" : "CD-ROM", d->model,
+                (unsigned long long)d->sectors,
+                d->kind == ATA_CDROM && !d->bd ? " (no disc)" : "");
+        fprintf(out, "          status %02x error %02x, %s, command %02x, LBA %llu, %llu left%s%s\n",
+                s->tf.status, s->tf.error, s->phase < 6 ? phases[s->phase] : "?", s->cmd,
+                (unsigned long long)s->lba, (unsigned long long)s->left,
+                s->intrq ? ", INTRQ" : "", s->uses_dma ? ", DMA" : "");
+        if (s->sense_key)
+            fprintf(out, "          sense %x/%02x/%02x\n", s->sense_key, s->asc, s->ascq);
+    }
+}

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "blockdev.h"
 #include "bus.h"
@@ -181,5 +182,8 @@ void ata_channel_dma_started(struct ata_channel *ch);
  * BIOS's CMOS bytes; false for an empty slot or a CD-ROM drive. */
 bool ata_disk_geometry(const struct ata_channel *ch, int slot, uint16_t *cylinders,
                        uint8_t *heads, uint8_t *spt);
+
+/* Both drives' registers and the command in progress, for "info ide". */
+void ata_channel_info(const struct ata_channel *ch, FILE *out);
 
 #endif

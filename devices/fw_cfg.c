@@ -123,6 +123,11 @@ static struct fw_cfg_item *find_file(struct fw_cfg *f, const char *name)
     return NULL;
 }
 
+const struct fw_cfg_item *fw_cfg_find_file(const struct fw_cfg *f, const char *name)
+{
+    return find_file((struct fw_cfg *)f, name);
+}
+
 int fw_cfg_add_file(struct fw_cfg *f, const char *name, const void *data, uint32_t len)
 {
     if (strlen(name) >= FW_CFG_MAX_FILE_NAME)

@@ -123,5 +123,8 @@ int fw_cfg_add_bootorder(struct fw_cfg *f, const char *order,
                          const bool floppy[FW_CFG_FLOPPIES]);
 /* The item at key (NULL if none), e.g. to check what a guest will read. */
 const struct fw_cfg_item *fw_cfg_find(const struct fw_cfg *f, uint16_t key);
+/* The file named name (NULL if none): firmware set-up that reads back what
+ * the board added, e.g. the ACPI blobs and the table loader. */
+const struct fw_cfg_item *fw_cfg_find_file(const struct fw_cfg *f, const char *name);
 
 #endif

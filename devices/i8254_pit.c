@@ -12,6 +12,7 @@
  * that pulse does not count, hence the datasheet's "N+1 pulses". */
 #include "i8254_pit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #define CONTROL_PORT 3
@@ -599,4 +600,27 @@ struct i8254 *i8254_create(struct io_bus *io, struct clock *clock, struct irq_li
         return NULL;
     }
     return pit;
+}
+
+/* ------------------------------------------------------------------------
+ * The monitor's "info pit" */
+
+void i8254_info(const struct i8254 *pit, FILE *out)
+{
+    static const char *const access_names[4] = { "latch", "LSB", "MSB", "LSB then MSB" };
+    uint64_t now = i8254_pulses_at(clock_ns(pit->clock));
+    for (int i = 0; i < I8254_COUNTERS; i++) {
+        /* Bring a copy up to now: the counter itself is synced lazily. */
+        struct i8254_counter c = pit->counter[i];
+        if (now > c.synced_pulse)
+            advance(&c, now - c.synced_pulse);
+        uint32_t count = initial_count(&c);
+        fprintf(out, "counter %d: mode %u, %s, %s, count register %04x (%u pulses, %.3f Hz)\n",
+                i, mode_of(&c), access_names[c.access & 3], c.bcd ? "BCD" : "binary",
+                c.count_register, count, (double)I8254_HZ / count);
+        fprintf(out, "           CE %04x%s, gate %d, OUT %d%s%s%s\n", counting_element(&c),
+                c.counting ? "" : " (held)", c.gate, out_level(&c),
+                c.null_count ? ", null count" : "", c.count_latched ? ", count latched" : "",
+                c.status_latched ? ", status latched" : "");
+    }
 }

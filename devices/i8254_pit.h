@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bus.h"
 #include "clock.h"
@@ -78,5 +79,8 @@ bool i8254_out(struct i8254 *pit, int counter);
  * have come by ns, and the first ns by which pulse n has come. */
 uint64_t i8254_pulses_at(uint64_t ns);
 uint64_t i8254_ns_of_pulse(uint64_t pulse);
+
+/* Each counter's programming and its state now, for "info pit". */
+void i8254_info(const struct i8254 *pit, FILE *out);
 
 #endif

@@ -11,6 +11,7 @@
  * steer the data bus buffers). */
 #include "i8259_pic.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -509,17 +510,34 @@ void i8259_set_intr_output(struct i8259_pair *pair, struct irq_line intr)
     irq_set(&pair->intr, pair->chip[MASTER].int_output);
 }
 
-static void drive_cpu_intr(void *opaque, int n, int level)
-{
-    struct cpu *cpu = opaque;
-    (void)n;
-    cpu->intr_line = level != 0;
-}
-
 void i8259_connect_cpu(struct i8259_pair *pair, struct cpu *cpu)
 {
-    struct irq_line intr = { .set = drive_cpu_intr, .opaque = cpu, .n = 0 };
-    cpu->hooks.intr_ack = i8259_intr_ack;
-    cpu->hooks.opaque = pair;
+    struct irq_line intr = { .set = cpu_set_pin, .opaque = cpu, .n = CPU_PIN_INTR };
+    cpu->intc = (struct cpu_intc){ .intr_ack = i8259_intr_ack, .opaque = pair };
     i8259_set_intr_output(pair, intr);
+}
+
+/* ------------------------------------------------------------------------
+ * The monitor's "info pic" */
+
+static void i8259_chip_info(const struct i8259 *c, const char *name, FILE *out)
+{
+    fprintf(out, "%s: IRR=%02x ISR=%02x IMR=%02x vector base=%02x ELCR=%02x input=%02x INT=%d\n",
+            name, c->irr, c->isr, c->imr, c->vector_base, c->elcr, c->input_level,
+            c->int_output);
+    fprintf(out, "        %s%s%s%s%s%s%s%s, lowest priority IR%u\n",
+            c->icw_expected ? "initializing" : "ready",
+            c->single ? ", single" : ", cascade",
+            c->level_triggered_mode ? ", level (LTIM)" : ", edge",
+            c->auto_eoi ? ", auto EOI" : "",
+            c->special_fully_nested ? ", special fully nested" : "",
+            c->special_mask ? ", special mask" : "",
+            c->poll ? ", poll" : "",
+            c->read_isr ? ", reads ISR" : ", reads IRR", c->lowest_priority);
+}
+
+void i8259_info(const struct i8259_pair *pair, FILE *out)
+{
+    i8259_chip_info(&pair->chip[0], "master", out);
+    i8259_chip_info(&pair->chip[1], "slave ", out);
 }

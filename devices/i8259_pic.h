@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bus.h"
 #include "device.h"
@@ -57,8 +58,8 @@ extern const struct device_ops i8259_ops;
 /* Map the ports (0x20, 0xA0, 0x4D0) and return a pair in its reset state
  * with its INT output going nowhere; NULL when out of memory. */
 struct i8259_pair *i8259_create(struct io_bus *io);
-/* Drive cpu->intr_line with the master's INT output and answer the CPU's
- * interrupt acknowledge (cpu->hooks.intr_ack). */
+/* Drive the CPU's INTR pin with the master's INT output and answer its
+ * interrupt acknowledge (cpu->intc): a machine without a local APIC. */
 void i8259_connect_cpu(struct i8259_pair *pair, struct cpu *cpu);
 /* Send the INT output to any line (tests; other CPU models). */
 void i8259_set_intr_output(struct i8259_pair *pair, struct irq_line intr);
@@ -72,12 +73,15 @@ struct irq_line i8259_irq_line(struct i8259_pair *pair, int n);
 
 /* The INTA cycle: the vector of the highest-priority request, with the
  * ISR/IRR bookkeeping done; IRQ 7 (or 15) of the base if the request went
- * away before INTA (a spurious interrupt). The cpu_hooks.intr_ack shape. */
+ * away before INTA (a spurious interrupt). The cpu_intc.intr_ack shape. */
 int i8259_intr_ack(void *opaque);
 
 /* ELCR1 (IRQ 0-7) in the low byte, ELCR2 (IRQ 8-15) in the high byte: a
  * set bit makes that IRQ level-triggered. IRQ 0, 1, 2, 8 and 13 are
  * always edge-triggered. */
 void i8259_set_elcr(struct i8259_pair *pair, uint16_t elcr);
+
+/* The state of both chips, for the monitor's "info pic". */
+void i8259_info(const struct i8259_pair *pair, FILE *out);
 
 #endif

@@ -145,6 +145,13 @@ static bool idle_until_next_timer(struct machine *m)
     return true;
 }
 
+/* HLT with IF clear: only NMI, INIT or a reset could wake the CPU, and no
+ * device of this machine sends an NMI; time passing changes nothing. */
+static bool halted_for_good(const struct cpu *cpu)
+{
+    return !(cpu->flags & FL_IF) && !cpu->nmi_pending;
+}
+
 enum machine_status machine_run(struct machine *m)
 {
     while (m->status == MACHINE_RUNNING) {
@@ -166,7 +173,7 @@ enum machine_status machine_run(struct machine *m)
                 m->status = MACHINE_RESET_EXIT;
             else
                 machine_reset(m);
-        } else if (why == RUN_HALT && !idle_until_next_timer(m)) {
+        } else if (why == RUN_HALT && (halted_for_good(m->cpu) || !idle_until_next_timer(m))) {
             m->status = MACHINE_HALTED;     /* nothing can ever wake it */
         }
         if (m->cfg.frontend_poll)

@@ -669,3 +669,32 @@ struct mc146818 *mc146818_create(struct io_bus *io, struct clock *clock, struct 
     }
     return rtc;
 }
+
+/* ------------------------------------------------------------------------
+ * The monitor's "info rtc" */
+
+void mc146818_info(const struct mc146818 *rtc, FILE *out)
+{
+    const uint8_t *c = rtc->cmos;
+    fprintf(out, "time (as of the guest's last read): %02u%02u-%02u-%02u %02u:%02u:%02u, "
+                 "weekday %u\n",
+            decode(rtc, c[CMOS_CENTURY]), decode(rtc, c[RTC_YEAR]), decode(rtc, c[RTC_MONTH]),
+            decode(rtc, c[RTC_DATE_OF_MONTH]), decode_hours(rtc, c[RTC_HOURS]),
+            decode(rtc, c[RTC_MINUTES]), decode(rtc, c[RTC_SECONDS]),
+            decode(rtc, c[RTC_DAY_OF_WEEK]));
+    uint8_t b = c[RTC_REG_B];
+    fprintf(out, "A=%02x (divider %s, rate %u) B=%02x (%s%s%s%s%s%s, %s) C=%02x D=%02x\n",
+            c[RTC_REG_A], divider_running(rtc) ? "running" : "stopped", c[RTC_REG_A] & RTC_A_RS,
+            b, (b & RTC_B_SET) ? "SET " : "", (b & RTC_B_PIE) ? "PIE " : "",
+            (b & RTC_B_AIE) ? "AIE " : "", (b & RTC_B_UIE) ? "UIE " : "",
+            (b & RTC_B_SQWE) ? "SQWE " : "", binary_mode(rtc) ? "binary" : "BCD",
+            hour24_mode(rtc) ? "24h" : "12h", c[RTC_REG_C], RTC_D_VRT);
+    fprintf(out, "index %02x, NMI %s, IRQ %d\n", rtc->index,
+            rtc->nmi_disabled ? "disabled" : "enabled", rtc->irq_level);
+    for (unsigned row = 0; row < MC146818_BYTES; row += 16) {
+        fprintf(out, "%02x:", row);
+        for (unsigned k = 0; k < 16; k++)
+            fprintf(out, " %02x", c[row + k]);
+        fputc('\n', out);
+    }
+}

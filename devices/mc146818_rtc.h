@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bus.h"
 #include "clock.h"
@@ -108,5 +109,8 @@ void mc146818_setup_pc_cmos(struct mc146818 *rtc, const struct machine_config *c
 /* A byte of RAM or a clock register, as the guest reads it. */
 uint8_t mc146818_read(struct mc146818 *rtc, uint8_t index);
 bool mc146818_nmi_disabled(const struct mc146818 *rtc);
+
+/* Clock registers and the CMOS bytes, for "info rtc". */
+void mc146818_info(const struct mc146818 *rtc, FILE *out);
 
 #endif

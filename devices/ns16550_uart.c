@@ -577,3 +577,24 @@ struct ns16550 *ns16550_create(struct device_list *devs, struct io_bus *io, unsi
     uart_reset(u);
     return u;
 }
+
+/* ------------------------------------------------------------------------
+ * The monitor's "info serial" */
+
+void ns16550_info(const struct ns16550 *u, FILE *out)
+{
+    unsigned divisor = (unsigned)u->dlm << 8 | u->dll;
+    unsigned bits = 5 + (u->lcr & UART_LCR_WLS);
+    fprintf(out, "  %u baud, %u%c%s, FIFOs %s (trigger %u), %s\n",
+            divisor ? UART_CLOCK_HZ / 16 / divisor : 0, bits,
+            (u->lcr & UART_LCR_PEN) ? ((u->lcr & 0x10) ? 'E' : 'O') : 'N',
+            (u->lcr & UART_LCR_STB) ? "2" : "1", fifo_mode(u) ? "on" : "off",
+            trigger_levels[u->fcr >> 6], u->host ? "connected to the host" : "nothing attached");
+    fprintf(out, "  IER=%02x IIR=%02x LCR=%02x MCR=%02x LSR=%02x MSR=%02x SCR=%02x DLL=%02x "
+                 "DLM=%02x\n",
+            u->ier, interrupt_id(u) | (fifo_mode(u) ? UART_IIR_FIFOS : 0), u->lcr, u->mcr,
+            u->lsr, u->msr, u->scr, u->dll, u->dlm);
+    fprintf(out, "  rx FIFO %u byte(s), tx FIFO %u byte(s), shift register %s, IRQ %d%s\n",
+            u->rx.count, u->tx.count, u->tsr_busy ? "busy" : "empty", u->irq_level,
+            u->host_eof ? ", host input ended" : "");
+}

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bus.h"
 #include "clock.h"
@@ -145,5 +146,8 @@ uint16_t ns16550_com_base(unsigned com);
 
 /* One character time at the current divisor and line format, in ns. */
 uint64_t ns16550_char_ns(const struct ns16550 *u);
+
+/* Line settings, registers and FIFO levels, for "info serial". */
+void ns16550_info(const struct ns16550 *u, FILE *out);
 
 #endif

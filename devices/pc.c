@@ -12,6 +12,8 @@
 #include "ns16550_uart.h"
 #include "i8254_pit.h"
 #include "i8259_pic.h"
+#include "ioapic.h"
+#include "lapic.h"
 #include "mc146818_rtc.h"
 #include "port61.h"
 #include "vga.h"
@@ -39,6 +41,17 @@ static void request_poweroff(void *opaque)
     machine_request_poweroff(opaque);
 }
 
+/* ISA IRQ n goes to the 8259's input n and to the I/O APIC's pin n, except
+ * IRQ 0 (the PIT), which is on pin 2 as the MADT's interrupt source
+ * override and the MP table say; IRQ 2 is the 8259's cascade. */
+static void isa_irq_set(void *opaque, int n, int level)
+{
+    struct pc *pc = opaque;
+    i8259_set_irq(pc->pic, n, level);
+    if (n != 2)
+        ioapic_set_irq(pc->ioapic, n == 0 ? 2 : n, level);
+}
+
 int pc_init(struct machine *m)
 {
     struct pc *pc = &m->pc;
@@ -53,6 +66,36 @@ int pc_init(struct machine *m)
         pc->isa_irq[n] = i8259_irq_line(pc->pic, n);
 
     /* --- local APIC and I/O APIC (between the PIC and the CPU) --- */
+    {
+        /* The local APIC drives the CPU's INTR, NMI and INIT and answers
+         * its INTA; the 8259's INT moves from the CPU to LINT0 (ExtINT,
+         * acknowledged through the 8259). Nothing drives LINT1 (NMI). */
+        const struct lapic_wiring wiring = {
+            .intr = { .set = cpu_set_pin, .opaque = m->cpu, .n = CPU_PIN_INTR },
+            .nmi = { .set = cpu_set_pin, .opaque = m->cpu, .n = CPU_PIN_NMI },
+            .init = { .set = cpu_set_pin, .opaque = m->cpu, .n = CPU_PIN_INIT },
+            .extint_ack = i8259_intr_ack,
+            .extint_opaque = pc->pic,
+        };
+        pc->lapic = lapic_create(m->mem, &m->clock, &wiring);
+        if (!pc->lapic || device_add(&m->devices, &lapic_ops, pc->lapic) < 0)
+            return -1;
+        m->cpu->intc = (struct cpu_intc){
+            .intr_ack = lapic_intr_ack, .apic_base_written = lapic_base_written,
+            .opaque = pc->lapic,
+        };
+        i8259_set_intr_output(pc->pic, lapic_lint_line(pc->lapic, 0));
+        /* The I/O APIC at 0xFEC00000 sends its messages to the local APIC,
+         * which broadcasts the EOIs of level-triggered vectors back. */
+        pc->ioapic = ioapic_create(m->mem, IOAPIC_DEFAULT_BASE, lapic_accept_message, pc->lapic);
+        if (!pc->ioapic || device_add(&m->devices, &ioapic_ops, pc->ioapic) < 0)
+            return -1;
+        lapic_set_eoi_listener(pc->lapic, ioapic_eoi, pc->ioapic);
+        /* From here on the ISA lines (and the PCI INTx the PIIX3 routes
+         * onto them) reach both the 8259 and the I/O APIC. */
+        for (int n = 0; n < ISA_IRQS; n++)
+            pc->isa_irq[n] = (struct irq_line){ .set = isa_irq_set, .opaque = pc, .n = n };
+    }
 
     /* --- i8254 PIT (IRQ 0) and port 0x61 (speaker gate, refresh toggle) --- */
     pc->pit = i8254_create(&m->io, &m->clock, pc->isa_irq[0]);
@@ -78,6 +121,10 @@ int pc_init(struct machine *m)
     pc->isa_bridge = piix3_create(pc->pci, pc->isa_irq, request_reset, m);
     if (!pc->isa_bridge || device_add(&m->devices, &piix3_ops, pc->isa_bridge) < 0)
         return -1;
+    /* FERR# to IRQ 13 and IGNNE# from port F0h (the legacy x87 error path). */
+    piix3_connect_coprocessor(pc->isa_bridge, &m->io, &m->cpu->ignne);
+    m->cpu->hooks.ferr = piix3_ferr;
+    m->cpu->hooks.opaque = pc->isa_bridge;
     pc->pm = piix4_pm_create(pc->pci, PCI_DEVFN(1, 3), &m->io, &m->clock,
                              pc->isa_irq[PIIX4_SCI_IRQ], request_poweroff, m);
     if (!pc->pm || device_add(&m->devices, &piix4_pm_ops, pc->pm) < 0)

@@ -3,6 +3,7 @@
  * 3.2.2.3.2; Intel 82441FX datasheet 3.2 (CONFADD/CONFDATA). */
 #include "pci.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -480,3 +481,38 @@ static const struct device_state bus_state = {
 const struct device_ops pci_bus_ops = {
     .name = "pci-bus", .reset = bus_reset, .destroy = bus_destroy, .state = &bus_state,
 };
+
+/* ------------------------------------------------------------------------
+ * The monitor's "info pci" */
+
+void pci_bus_info(const struct pci_bus *bus, FILE *out)
+{
+    fprintf(out, "CONFADD %08x\n", bus->config_address);
+    for (unsigned devfn = 0; devfn < PCI_MAX_DEVFN; devfn++) {
+        const struct pci_device *d = bus->devices[devfn];
+        if (!d)
+            continue;
+        fprintf(out, "00:%02x.%u %04x:%04x class %02x%02x%02x rev %02x, command %04x status %04x",
+                PCI_SLOT(devfn), PCI_FUNC(devfn), pci_get_word(d, PCI_VENDOR_ID),
+                pci_get_word(d, PCI_DEVICE_ID), d->config[PCI_CLASS_DEVICE + 1],
+                d->config[PCI_CLASS_DEVICE], d->config[PCI_CLASS_PROG], d->config[PCI_REVISION_ID],
+                pci_get_word(d, PCI_COMMAND), pci_get_word(d, PCI_STATUS));
+        if (d->config[PCI_INTERRUPT_PIN])
+            fprintf(out, ", INT%c# line %u%s", 'A' + d->config[PCI_INTERRUPT_PIN] - 1,
+                    d->config[PCI_INTERRUPT_LINE], d->irq_level ? " (asserted)" : "");
+        fputc('\n', out);
+        for (int n = 0; n <= PCI_ROM_SLOT; n++) {
+            const struct pci_bar *b = &d->bar[n];
+            if (b->kind == PCI_BAR_NONE)
+                continue;
+            const char *kind = b->kind == PCI_BAR_IO ? "I/O" : b->kind == PCI_BAR_ROM ? "ROM"
+                             : b->prefetch ? "memory, prefetchable" : "memory";
+            if (b->mapped == PCI_BAR_UNMAPPED)
+                fprintf(out, "    %s%d: %s, %u bytes, not mapped\n", n == PCI_ROM_SLOT ? "ROM" : "BAR",
+                        n == PCI_ROM_SLOT ? 0 : n, kind, b->size);
+            else
+                fprintf(out, "    %s%d: %s at %08x-%08x\n", n == PCI_ROM_SLOT ? "ROM" : "BAR",
+                        n == PCI_ROM_SLOT ? 0 : n, kind, b->mapped, b->mapped + b->size - 1);
+        }
+    }
+}

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bus.h"
 #include "device.h"
@@ -210,5 +211,9 @@ void pci_device_reset(struct pci_device *d);
 void pci_device_post_load(struct pci_device *d);
 /* The address BAR n (or PCI_ROM_SLOT) decodes at now, or PCI_BAR_UNMAPPED. */
 uint32_t pci_bar_address(const struct pci_device *d, int n);
+
+/* Every function on the bus with its ids, command, INTx and BARs, for
+ * "info pci". */
+void pci_bus_info(const struct pci_bus *bus, FILE *out);
 
 #endif

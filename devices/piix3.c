@@ -102,6 +102,9 @@ static void piix3_reset(void *dev)
 {
     struct piix3 *p = dev;
     pci_device_reset(&p->pci);
+    p->ferr = false;
+    if (p->ignne)
+        *p->ignne = false;
     pci_set_word(&p->pci, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
     pci_set_byte(&p->pci, PIIX3_IORT, 0x4D);
     pci_set_word(&p->pci, PIIX3_XBCS, 0x0003);
@@ -147,6 +150,7 @@ static const struct state_field piix3_fields[] = {
     STATE_FIELD(struct piix3, pci.config),
     STATE_FIELD(struct piix3, rc),
     STATE_FIELD(struct piix3, irq_out),
+    STATE_FIELD(struct piix3, ferr),
 };
 
 static const struct device_state piix3_state = {
@@ -210,4 +214,39 @@ struct piix3 *piix3_create(struct pci_bus *bus, const struct irq_line *isa_irq,
     pci_bus_set_cf8_other(bus, &rc_ops, p);
     piix3_reset(p);
     return p;
+}
+
+/* ---- coprocessor error: FERR# to IRQ 13, port F0h to IGNNE# ---- */
+
+#define FERR_IRQ 13
+#define COPROCESSOR_PORT 0xF0
+
+void piix3_ferr(void *opaque, bool asserted)
+{
+    struct piix3 *p = opaque;
+    p->ferr = asserted;
+    if (!asserted && p->ignne)
+        *p->ignne = false;
+    irq_set(&p->isa_irq[FERR_IRQ], asserted);
+}
+
+static void coprocessor_write(void *opaque, uint32_t addr, uint32_t value, unsigned size)
+{
+    struct piix3 *p = opaque;
+    (void)addr; (void)value; (void)size;
+    irq_lower(&p->isa_irq[FERR_IRQ]);
+    if (p->ferr && p->ignne)
+        *p->ignne = true;
+}
+
+static const struct io_ops coprocessor_ops = {
+    .name = "coprocessor-error", .write = coprocessor_write,
+};
+
+void piix3_connect_coprocessor(struct piix3 *p, struct io_bus *io, bool *ignne)
+{
+    p->ignne = ignne;
+    if (ignne)
+        *ignne = false;
+    io_map(io, COPROCESSOR_PORT, 1, &coprocessor_ops, p);
 }

@@ -13,10 +13,16 @@
  * from the PCI bus) drives the ISA IRQ it is routed to; the IRQ's ELCR bit
  * (the PIC's 0x4D0/0x4D1, set by the BIOS) makes it level-triggered.
  * RC: writing RCPU (bit 2) = 1 resets the system (SRST, bit 1, chooses hard
- * or soft; both reset the whole machine here). */
+ * or soft; both reset the whole machine here).
+ *
+ * Coprocessor error (section 4.8.5 of the datasheet, and the PC/AT): the
+ * CPU's FERR# raises IRQ 13; an I/O write to port F0h lowers IRQ 13 and
+ * asserts the CPU's IGNNE# until FERR# goes away, so the x87 handler's
+ * next FPU instruction runs. */
 #ifndef EMBER_DEVICES_PIIX3_H
 #define EMBER_DEVICES_PIIX3_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "device.h"
@@ -36,6 +42,8 @@ struct piix3 {
     const struct irq_line *isa_irq;     /* the board's 16 ISA lines */
     void (*reset)(void *opaque);        /* system reset request */
     void *reset_opaque;
+    bool ferr;                  /* the CPU's FERR# output */
+    bool *ignne;                /* the CPU's IGNNE# input (NULL: none) */
 };
 
 extern const struct device_ops piix3_ops;
@@ -45,5 +53,10 @@ extern const struct device_ops piix3_ops;
  * failure. */
 struct piix3 *piix3_create(struct pci_bus *bus, const struct irq_line *isa_irq,
                            void (*reset)(void *opaque), void *reset_opaque);
+
+/* The CPU's FERR# output changed (the shape of cpu_hooks.ferr). */
+void piix3_ferr(void *opaque, bool asserted);
+/* Wire IGNNE# to the CPU's input and claim port F0h. */
+void piix3_connect_coprocessor(struct piix3 *p, struct io_bus *io, bool *ignne);
 
 #endif

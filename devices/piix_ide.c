@@ -3,6 +3,7 @@
  * 1 configuration), 2.7 (BMICOM, BMISTA, BMIDTP), 5.6 (bus master IDE). */
 #include "piix_ide.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -348,4 +349,20 @@ void piix_ide_firmware_setup(struct piix_ide *ide)
     struct pci_bus *bus = ide->pci.bus;
     pci_config_write(bus, ide->pci.devfn, PIIX_IDETIM_PRI, PIIX_IDETIM_IDE, 2);
     pci_config_write(bus, ide->pci.devfn, PIIX_IDETIM_SEC, PIIX_IDETIM_IDE, 2);
+}
+
+/* ------------------------------------------------------------------------
+ * The monitor's "info ide" */
+
+void piix_ide_info(const struct piix_ide *ide, FILE *out)
+{
+    for (int n = 0; n < 2; n++) {
+        const struct piix_bm *bm = &ide->bm[n];
+        fprintf(out, "%s channel: ports %03x/%03x %s, bus master command %02x status %02x "
+                     "PRD table %08x\n",
+                n ? "secondary" : "primary", legacy_command_base[n], legacy_control_port[n],
+                ide->legacy_mapped[n] ? "decoded" : "not decoded", bm->command, bm->status,
+                bm->prdt);
+        ata_channel_info(&ide->ch[n], out);
+    }
 }

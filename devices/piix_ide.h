@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ata.h"
 #include "device.h"
@@ -92,5 +93,8 @@ void piix_ide_firmware_setup(struct piix_ide *ide);
  * more than 1024 cylinders, else 0 (none). */
 #define CMOS_DISK_TRANSLATION 0x39
 uint8_t piix_ide_bios_translation(const struct piix_ide *ide);
+
+/* Both channels, their drives and bus masters, for "info ide". */
+void piix_ide_info(const struct piix_ide *ide, FILE *out);
 
 #endif

@@ -8,6 +8,7 @@
  * "Video DAC"; FreeVGA "VGA/SVGA Video Programming" (write modes 0-3,
  * read modes 0-1, the latches, chain-4 and odd/even addressing). */
 #include "vga.h"
+#include "vga_render.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -595,3 +596,51 @@ const struct device_ops vga_device_ops = {
     .destroy = ops_destroy,
     .state = &vga_state,
 };
+
+/* ------------------------------------------------------------------------
+ * The monitor's "info vga" */
+
+static void vga_regs_info(FILE *out, const char *name, const uint8_t *regs, unsigned n)
+{
+    fprintf(out, "%-5s", name);
+    for (unsigned k = 0; k < n; k++)
+        fprintf(out, "%s%02x", k && k % 16 == 0 ? "\n     " : " ", regs[k]);
+    fputc('\n', out);
+}
+
+void vga_info(const struct vga *v, FILE *out)
+{
+    if (vbe_enabled(&v->vbe)) {
+        fprintf(out, "mode: VBE %ux%u, %u bpp, line %u bytes, start %u%s%s\n",
+                v->vbe.regs[VBE_DISPI_INDEX_XRES], v->vbe.regs[VBE_DISPI_INDEX_YRES],
+                vbe_bpp(&v->vbe), vbe_line_bytes(&v->vbe), vbe_start(&v->vbe),
+                (v->vbe.regs[VBE_DISPI_INDEX_ENABLE] & VBE_DISPI_LFB_ENABLED) ? ", LFB" : "",
+                vbe_dac_8bit(&v->vbe) ? ", 8-bit DAC" : "");
+    } else if (vga_text_mode(v)) {
+        unsigned cols, rows;
+        vga_text_size(v, &cols, &rows);
+        unsigned start = (unsigned)v->crtc[CRTC_START_ADDR_HIGH] << 8 | v->crtc[CRTC_START_ADDR_LOW];
+        unsigned cursor = (unsigned)v->crtc[CRTC_CURSOR_LOC_HIGH] << 8 | v->crtc[CRTC_CURSOR_LOC_LOW];
+        fprintf(out, "mode: text %ux%u, start address %04x, cursor %04x (row %u, column %u)%s\n",
+                cols, rows, start, cursor, cols ? (cursor - start) / cols : 0,
+                cols ? (cursor - start) % cols : 0,
+                (v->crtc[CRTC_CURSOR_START] & 0x20) ? ", cursor off" : "");
+    } else {
+        fprintf(out, "mode: graphics (%s)\n", (v->gc[GC_MODE] & 0x40) ? "256 colours" :
+                                              (v->gc[GC_MODE] & 0x20) ? "CGA shift" : "planar");
+    }
+    fprintf(out, "display %s, frame %.2f Hz, memory window %s\n",
+            (v->ac_index & AC_PAS) ? "on" : "off (palette being loaded)",
+            vga_frame_ns(v) ? 1e9 / (double)vga_frame_ns(v) : 0.0,
+            (v->misc & MISC_ERAM) ? "enabled" : "disabled");
+    fprintf(out, "misc %02x, feature %02x, DAC mask %02x, latches %08x\n", v->misc, v->feature,
+            v->dac.pel_mask, v->latch);
+    vga_regs_info(out, "SEQ", v->seq, VGA_SEQ_COUNT);
+    vga_regs_info(out, "CRTC", v->crtc, VGA_CRTC_COUNT);
+    vga_regs_info(out, "GC", v->gc, VGA_GC_COUNT);
+    vga_regs_info(out, "AC", v->ac, VGA_AC_COUNT);
+    fprintf(out, "VBE  ");
+    for (unsigned k = 0; k < VBE_DISPI_INDEX_COUNT; k++)
+        fprintf(out, " %04x", v->vbe.regs[k]);
+    fputc('\n', out);
+}

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bus.h"
 #include "clock.h"
@@ -130,5 +131,8 @@ void vga_mem_write(struct vga *v, uint32_t addr, uint8_t value);
 uint64_t vga_now(const struct vga *v);
 /* The frame timing of the programmed mode, from the CRTC and clock select. */
 uint64_t vga_frame_ns(const struct vga *v);
+
+/* The mode and the registers, for "info vga". */
+void vga_info(const struct vga *v, FILE *out);
 
 #endif

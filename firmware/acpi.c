@@ -613,7 +613,8 @@ static void dsdt_body(struct buf *aml, const struct acpi_config *cfg)
     put8(&pr, AML_EXT_PROCESSOR);
     aml_pkg(&pr, &cpu);
     aml_scope(aml, "\\_PR", &pr);
-    /* \_PIC(mode): the OS says PIC (0) or APIC (1); only the PIC exists. */
+    /* \_PIC(mode): the OS says PIC (0) or APIC (1). _PRT is the same in
+     * both: the links' ISA IRQs reach the 8259 and the I/O APIC alike. */
     aml_name_int(aml, "PICM", 0);
     put8(&pic, AML_STORE);
     put8(&pic, AML_ARG0);
@@ -773,11 +774,61 @@ static void add_fadt(struct buf *b, const struct acpi_config *cfg, size_t facs, 
     table_end(b, start);
 }
 
-static void add_rsdt(struct buf *b, size_t fadt)
+/* MADT (ACPI 2.0 5.2.10.4) entry types and the MPS INTI flags of an
+ * interrupt source override (table 5-25: polarity in bits 1:0, trigger
+ * mode in bits 3:2; 0 = conforms to the bus). */
+#define MADT_PCAT_COMPAT 0x1u       /* the 8259 pair is there too */
+#define MADT_LOCAL_APIC 0
+#define MADT_IO_APIC 1
+#define MADT_SOURCE_OVERRIDE 2
+#define MADT_LOCAL_APIC_NMI 4
+#define MPS_ACTIVE_HIGH 0x1u
+#define MPS_LEVEL 0xCu
+#define ACPI_ALL_PROCESSORS 0xFF
+
+static void madt_source_override(struct buf *b, uint8_t isa_irq, uint32_t gsi, uint16_t flags)
+{
+    put8(b, MADT_SOURCE_OVERRIDE);
+    put8(b, 10);
+    put8(b, 0);                     /* bus: ISA */
+    put8(b, isa_irq);
+    put_le(b, gsi, 4);
+    put_le(b, flags, 2);
+}
+
+static void add_madt(struct buf *b, const struct acpi_config *cfg)
+{
+    size_t start = b->len;
+    table_header(b, "APIC", 1);
+    put_le(b, ACPI_LOCAL_APIC_BASE, 4);
+    put_le(b, MADT_PCAT_COMPAT, 4);
+    put8(b, MADT_LOCAL_APIC);       /* processor 0 (\_PR.CPU0), APIC ID 0, enabled */
+    put8(b, 8);
+    put8(b, 0);
+    put8(b, 0);
+    put_le(b, 1, 4);
+    put8(b, MADT_IO_APIC);          /* ID 0, GSI base 0 */
+    put8(b, 12);
+    put8(b, 0);
+    put8(b, 0);
+    put_le(b, ACPI_IO_APIC_BASE, 4);
+    put_le(b, 0, 4);
+    madt_source_override(b, 0, 2, 0);   /* the PIT's IRQ 0 is on pin 2 */
+    madt_source_override(b, cfg->sci_irq, cfg->sci_irq, MPS_ACTIVE_HIGH | MPS_LEVEL);
+    put8(b, MADT_LOCAL_APIC_NMI);   /* every processor's LINT1, flags conform */
+    put8(b, 6);
+    put8(b, ACPI_ALL_PROCESSORS);
+    put_le(b, 0, 2);
+    put8(b, 1);
+    table_end(b, start);
+}
+
+static void add_rsdt(struct buf *b, size_t fadt, size_t madt)
 {
     size_t start = b->len;
     table_header(b, "RSDT", 1);
     put_le(b, fadt, 4);
+    put_le(b, madt, 4);
     table_end(b, start);
 }
 
@@ -851,7 +902,9 @@ static void build_loader(struct buf *l, const struct buf *tables, const struct a
     loader_add_pointer(l, ACPI_FILE_TABLES, ACPI_FILE_TABLES, t->fadt + FADT_DSDT, 4);
     loader_add_pointer(l, ACPI_FILE_TABLES, ACPI_FILE_TABLES, t->fadt + FADT_X_DSDT, 8);
     loader_add_checksum(l, ACPI_FILE_TABLES, t->fadt, table_length(tables, t->fadt));
+    loader_add_checksum(l, ACPI_FILE_TABLES, t->madt, table_length(tables, t->madt));
     loader_add_pointer(l, ACPI_FILE_TABLES, ACPI_FILE_TABLES, t->rsdt + ACPI_HEADER_SIZE, 4);
+    loader_add_pointer(l, ACPI_FILE_TABLES, ACPI_FILE_TABLES, t->rsdt + ACPI_HEADER_SIZE + 4, 4);
     loader_add_checksum(l, ACPI_FILE_TABLES, t->rsdt, table_length(tables, t->rsdt));
     loader_add_pointer(l, ACPI_FILE_RSDP, ACPI_FILE_TABLES, RSDP_RSDT, 4);
     size_t start = l->len;
@@ -881,8 +934,11 @@ int acpi_build(const struct acpi_config *cfg, struct acpi_tables *out)
     align_to(&tables, 4);
     out->fadt = tables.len;
     add_fadt(&tables, cfg, out->facs, out->dsdt);
+    out->madt = tables.len;
+    add_madt(&tables, cfg);
+    align_to(&tables, 4);
     out->rsdt = tables.len;
-    add_rsdt(&tables, out->fadt);
+    add_rsdt(&tables, out->fadt, out->madt);
     build_rsdp(&rsdp, out->rsdt);
     build_loader(&loader, &tables, out);
     if (tables.oom || rsdp.oom || loader.oom) {

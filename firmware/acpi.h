@@ -1,11 +1,11 @@
 /* The ACPI tables of the PC, built by the emulator and handed to SeaBIOS
  * through fw_cfg as QEMU does: the blobs "etc/acpi/tables" (FACS, DSDT,
- * FADT, RSDT) and "etc/acpi/rsdp", and "etc/table-loader", a script of
+ * FADT, MADT, RSDT) and "etc/acpi/rsdp", and "etc/table-loader", a script of
  * QEMU's BIOS linker/loader commands (ALLOCATE, ADD_POINTER, ADD_CHECKSUM)
  * that tells the firmware where to put the blobs, how to patch the
  * pointers between them, and which checksums to fix.
  *
- * References: ACPI 2.0 (5.2 tables: RSDP, RSDT, FADT, FACS, DSDT; 16 AML
+ * References: ACPI 2.0 (5.2 tables: RSDP, RSDT, FADT, FACS, DSDT, MADT; 16 AML
  * grammar; 6.4 resource descriptors); QEMU hw/acpi/bios-linker-loader.c
  * (the command layout) and SeaBIOS src/fw/romfile_loader.c (how the BIOS
  * runs it).
@@ -20,7 +20,9 @@
  * _PRT routing every slot's INTA-D to the PIIX3 links LNKA-D (PNP0C0F on
  * PIRQRC 60h-63h), and the ISA devices (PIC, PIT, RTC, DMA, speaker, FPU,
  * PS/2 keyboard and mouse, floppy controller, COM1/COM2, motherboard
- * ports). No MADT: the machine has no APIC yet. */
+ * ports); a MADT with the local APIC (processor 0, APIC ID 0), the I/O APIC
+ * (ID 0 at 0xFEC00000, GSIs 0-23), ISA IRQ 0 on GSI 2, the SCI level and
+ * active high, and the local APICs' NMI on LINT1 (as QEMU's "pc" has). */
 #ifndef EMBER_FIRMWARE_ACPI_H
 #define EMBER_FIRMWARE_ACPI_H
 
@@ -53,10 +55,15 @@ struct acpi_blob {
     size_t len;
 };
 
+/* Where the MADT puts the interrupt controllers (the PC's fixed addresses,
+ * devices/lapic.h and ioapic.h). */
+#define ACPI_LOCAL_APIC_BASE 0xFEE00000u
+#define ACPI_IO_APIC_BASE 0xFEC00000u
+
 struct acpi_tables {
     struct acpi_blob tables, rsdp, loader;
     /* Offsets inside tables (for tests and the loader). */
-    size_t facs, dsdt, fadt, rsdt;
+    size_t facs, dsdt, fadt, madt, rsdt;
 };
 
 /* Build all three blobs. 0, or -1 when out of memory (nothing to free). */

@@ -107,6 +107,12 @@ void display_destroy(struct display *d)
     free(d);
 }
 
+void display_set_monitor_key(struct display *d, void (*fn)(void *opaque), void *opaque)
+{
+    if (d->window)
+        sdl_window_set_monitor_key(d->window, fn, opaque);
+}
+
 void display_poll(struct display *d)
 {
     if (!d->window)
@@ -186,5 +192,9 @@ struct sdl_window *sdl_window_open(const char *title, const struct display_input
 void sdl_window_close(struct sdl_window *w) { (void)w; }
 void sdl_window_set_title(struct sdl_window *w, const char *title) { (void)w; (void)title; }
 void sdl_window_show(struct sdl_window *w, const struct vga_frame *f) { (void)w; (void)f; }
+void sdl_window_set_monitor_key(struct sdl_window *w, void (*fn)(void *opaque), void *opaque)
+{
+    (void)w; (void)fn; (void)opaque;
+}
 bool sdl_window_events(struct sdl_window *w) { (void)w; return false; }
 #endif

@@ -33,6 +33,9 @@ void display_destroy(struct display *d);
  * Closing the window powers the machine off. */
 void display_poll(struct display *d);
 
+/* Ctrl+Alt+2 in the window calls fn (the monitor, as QEMU's console 2). */
+void display_set_monitor_key(struct display *d, void (*fn)(void *opaque), void *opaque);
+
 /* Write the screen now: FILE.txt gets the text screen (text modes only),
  * any other name a PNG of the picture. Returns 0, or -1 after printing why. */
 int display_screendump(struct machine *m, const char *path);
@@ -56,6 +59,8 @@ void sdl_window_close(struct sdl_window *w);
 void sdl_window_set_title(struct sdl_window *w, const char *title);
 /* Show the picture, scaled to the window with its display aspect ratio. */
 void sdl_window_show(struct sdl_window *w, const struct vga_frame *f);
+/* Ctrl+Alt+2 calls fn(opaque). */
+void sdl_window_set_monitor_key(struct sdl_window *w, void (*fn)(void *opaque), void *opaque);
 /* Handle pending host events; returns false when the user closed the window. */
 bool sdl_window_events(struct sdl_window *w);
 

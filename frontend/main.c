@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include "bios.h"
+#include "debugctl.h"
 #include "display.h"
+#include "i8042_kbc.h"
+#include "keyinject.h"
 #include "linux_boot.h"
 #include "machine.h"
 #include "options.h"
-#include "piix_ide.h"
 
 /* The BIOS: -bios FILE, or SeaBIOS from the Debian package. */
 static uint8_t *load_bios(const struct options *opt, size_t *size)
@@ -55,8 +57,43 @@ static void poll_display(void *opaque)
     display_poll(opaque);
 }
 
-/* -kernel: load the kernel (and initrd, command line) straight into the
- * machine and start it at the kernel's 32-bit entry, BIOS bypassed. */
+/* The window's monitor key (Ctrl+Alt+2). */
+static void open_monitor(void *opaque)
+{
+    debugctl_open_monitor(opaque);
+}
+
+/* Between CPU slices: the window, then gdb and the monitor (debugctl.h). */
+struct frontend {
+    struct display *disp;
+    struct debugctl *ctl;
+};
+
+static void poll_frontend(void *opaque)
+{
+    struct frontend *fe = opaque;
+    display_poll(fe->disp);
+    debugctl_poll(fe->ctl);
+}
+
+static struct debugctl_config debug_config(const struct options *opt)
+{
+    struct debugctl_config dc = {
+        .gdb = opt->gdb,
+        .start_stopped = opt->start_stopped,
+        .monitor_stdio = opt->monitor_stdio,
+        .trace = opt->debug_trace,
+        .trace_file = opt->trace_file,
+        .nfilter = opt->ndfilter,
+    };
+    memcpy(dc.filter, opt->dfilter, sizeof dc.filter);
+    return dc;
+}
+
+/* -kernel: read the kernel (and initrd) and hand them to the machine:
+ * through the BIOS (fw_cfg and the linuxboot option ROM, as QEMU does),
+ * or, with -bios none, straight into RAM with the CPU at the kernel's
+ * 32-bit entry. Every problem is one line on stderr and -1. */
 static int load_kernel(const struct options *opt, struct machine *m)
 {
     struct linux_boot lb = { .cmdline = opt->append };
@@ -69,10 +106,8 @@ static int load_kernel(const struct options *opt, struct machine *m)
     if (kernel && (initrd || !opt->initrd_path)) {
         lb.kernel = kernel;
         lb.initrd = initrd;
-        rc = linux_boot_load(&lb, m->mem, m->cpu, stderr);
+        rc = opt->bios_none ? linux_boot_direct(m, &lb, stderr) : linux_boot_bios(m, &lb, stderr);
     }
-    if (rc == 0 && m->pc.ide)
-        piix_ide_firmware_setup(m->pc.ide);     /* the IDE decode the bypassed BIOS sets */
     free(kernel);
     free(initrd);
     return rc;
@@ -107,8 +142,14 @@ int main(int argc, char **argv)
         return rc == OPTIONS_HELP ? 0 : 2;
     }
 
+    struct keyinject *keys = NULL;
+    if (opt.keys && !(keys = keyinject_create(opt.keys, stderr))) {
+        options_free(&opt);
+        return 2;
+    }
+
     size_t bios_size = 0, vga_size = 0;
-    uint8_t *bios = load_bios(&opt, &bios_size);
+    uint8_t *bios = opt.bios_none ? NULL : load_bios(&opt, &bios_size);  /* -bios none: none */
     uint8_t *vga = NULL;
     if (bios && wants_vga_rom(&opt)) {
         vga = load_vga_rom(&opt, &vga_size);
@@ -117,7 +158,8 @@ int main(int argc, char **argv)
             bios = NULL;
         }
     }
-    if (!bios) {
+    if (!bios && !opt.bios_none) {
+        keyinject_destroy(keys);
         options_free(&opt);
         return 2;
     }
@@ -132,7 +174,7 @@ int main(int argc, char **argv)
         .serial = opt.serial,
         .serial_path = opt.serial_path,
         .name = opt.name,
-        .no_reboot = opt.no_reboot,
+        .no_reboot = opt.no_reboot || opt.bios_none,  /* no firmware to reset into */
         .max_insns = opt.max_insns,
         .trace = opt.trace,
         .rtc_fixed = opt.rtc_fixed,
@@ -151,18 +193,31 @@ int main(int argc, char **argv)
         machine_destroy(m);
         m = NULL;
     }
+    if (m && keys)
+        keyinject_start(keys, &m->clock, m->pc.kbc ? i8042_keyboard(m->pc.kbc) : NULL);
     if (m) {
         struct display *disp = display_create(m, wants_window(&opt), opt.name);
-        if (disp) {
-            m->cfg.frontend_poll = poll_display;
-            m->cfg.frontend_opaque = disp;
+        struct debugctl_config dc = debug_config(&opt);
+        struct debugctl *ctl = disp ? debugctl_create(m, &dc) : NULL;
+        if (ctl) {
+            struct frontend fe = { disp, ctl };
+            m->cfg.frontend_poll = poll_frontend;
+            m->cfg.frontend_opaque = &fe;
+            debugctl_set_idle(ctl, poll_display, disp);
+            display_set_monitor_key(disp, open_monitor, ctl);
+            debugctl_start(ctl);    /* -S: waits for gdb or the monitor */
             status = status_of(m, machine_run(m));
+            debugctl_finish(ctl, m->status, m->exit_code);
             if (opt.screendump_path)
                 display_screendump(m, opt.screendump_path);
-            display_destroy(disp);
+            debugctl_destroy(ctl);
         }
+        display_destroy(disp);
+        keyinject_destroy(keys);
+        keys = NULL;
         machine_destroy(m);
     }
+    keyinject_destroy(keys);
     options_free(&opt);
     return status;
 }

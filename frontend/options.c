@@ -7,16 +7,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "trace.h"
+
 static const char usage[] =
     "usage: ember [options]\n"
     "Machine:\n"
     "  -m SIZE              guest RAM: 128, 64M, 1G (default 128M)\n"
-    "  -bios FILE           BIOS or bare-metal ROM (default " DEFAULT_BIOS ")\n"
+    "  -bios FILE|none      BIOS or bare-metal ROM (default " DEFAULT_BIOS "); none:\n"
+    "                       no firmware, -kernel boots directly (a reset ends the run)\n"
     "  -vga-rom FILE        VGA option ROM (default " DEFAULT_VGA_ROM ")\n"
     "  -no-reboot           exit instead of resetting the machine\n"
     "  -rtc base=utc|localtime|YYYY-MM-DDTHH:MM:SS   RTC start time\n"
     "Linux:\n"
-    "  -kernel bzImage      boot this kernel directly (32-bit boot protocol)\n"
+    "  -kernel bzImage      boot this kernel: through the BIOS, like QEMU (an option ROM\n"
+    "                       loads it from fw_cfg), or directly with -bios none\n"
     "  -initrd FILE         its initial ramdisk\n"
     "  -append CMDLINE      its command line\n"
     "Drives:\n"
@@ -32,6 +36,17 @@ static const char usage[] =
     "  -name NAME           guest name, shown in the window title\n"
     "  -screendump FILE.png write a screenshot when the emulator exits\n"
     "  -d bios              SeaBIOS debug output (port 0x402) on stderr\n"
+    "Debugging (docs/debugging.md):\n"
+    "  -s                   short for -gdb tcp::1234\n"
+    "  -gdb tcp::PORT       wait for gdb on 127.0.0.1:PORT (tcp:HOST:PORT: elsewhere)\n"
+    "  -S                   start stopped: gdb's continue or the monitor's c starts it\n"
+    "  -monitor stdio|none  the monitor on the terminal (-serial then defaults to none)\n"
+    "  -d LIST              traces: in_asm,exec,cpu,int,mmu,io,pci,unimp (-d help)\n"
+    "  -D FILE              the traces go to FILE (default: stderr)\n"
+    "  -dfilter RANGES      exec and in_asm only in ADDR[+LEN|..LAST][,...]\n"
+    "  -keys [at=MS,][every=MS,]TEXT   type TEXT on the PS/2 keyboard from virtual\n"
+    "                       time AT ms (default 1000), one key each EVERY ms (default\n"
+    "                       40); \\n Enter, \\t Tab, \\b Backspace, \\e Esc, \\\\ backslash\n"
     "Testing:\n"
     "  -max-insns N         stop with status 6 after N instructions\n"
     "  -h, -help            this text\n";
@@ -78,8 +93,9 @@ static int opt_m(struct options *opt, const char *name, const char *val, FILE *e
 static int opt_bios(struct options *opt, const char *name, const char *val, FILE *err)
 {
     (void)name; (void)err;
-    opt->bios_path = val;
-    opt->bios_given = true;
+    opt->bios_none = !strcmp(val, "none");
+    opt->bios_path = opt->bios_none ? NULL : val;
+    opt->bios_given = !opt->bios_none;
     return 0;
 }
 
@@ -203,6 +219,7 @@ static int opt_serial(struct options *opt, const char *name, const char *val, FI
         opt->serial = SERIAL_FILE, opt->serial_path = val + 5;
     else
         return bad(err, name, val, "stdio, file:PATH or none");
+    opt->serial_given = true;
     return 0;
 }
 
@@ -241,11 +258,56 @@ static int opt_max_insns(struct options *opt, const char *name, const char *val,
     return 0;
 }
 
+/* -d LIST; "help" lists the categories (returns 1: the run stops there). */
 static int opt_trace(struct options *opt, const char *name, const char *val, FILE *err)
 {
-    if (strcmp(val, "bios") != 0)
-        return bad(err, name, val, "bios (more trace categories come with the debugger)");
-    opt->trace |= TRACE_BIOS;
+    (void)name;
+    unsigned cats;
+    bool bios;
+    int rc = trace_parse_categories(val, &cats, &bios, err);
+    if (rc != 0)
+        return rc;
+    opt->debug_trace |= cats;
+    if (bios)
+        opt->trace |= TRACE_BIOS;
+    return 0;
+}
+
+static int opt_trace_file(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)err;
+    opt->trace_file = val;
+    return 0;
+}
+
+static int opt_dfilter(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name;
+    return trace_parse_filter(val, opt->dfilter, DBG_MAX_FILTERS, &opt->ndfilter, err);
+}
+
+static int opt_gdb(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)err;
+    opt->gdb = !strcmp(name, "-s") ? "tcp::1234" : val;
+    return 0;
+}
+
+static int opt_start_stopped(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)val; (void)err;
+    opt->start_stopped = true;
+    return 0;
+}
+
+static int opt_monitor(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    if (!strcmp(val, "stdio"))
+        opt->monitor_stdio = true;
+    else if (!strcmp(val, "none"))
+        opt->monitor_stdio = false;
+    else
+        return bad(err, name, val, "stdio or none");
     return 0;
 }
 
@@ -273,6 +335,13 @@ static int opt_rtc(struct options *opt, const char *name, const char *val, FILE 
         return bad(err, name, val, "base=YYYY-MM-DDTHH:MM:SS");
     opt->rtc_fixed = true;
     opt->rtc_base = (int64_t)timegm(&tm);
+    return 0;
+}
+
+static int opt_keys(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name; (void)err;
+    opt->keys = val;        /* parsed by keyinject_create() in main */
     return 0;
 }
 
@@ -308,8 +377,15 @@ static const struct option_row rows[] = {
     { "-no-reboot", false, opt_no_reboot },
     { "-max-insns", true, opt_max_insns },
     { "-d", true, opt_trace },
+    { "-D", true, opt_trace_file },
+    { "-dfilter", true, opt_dfilter },
+    { "-s", false, opt_gdb },
+    { "-gdb", true, opt_gdb },
+    { "-S", false, opt_start_stopped },
+    { "-monitor", true, opt_monitor },
     { "-screendump", true, opt_screendump },
     { "-rtc", true, opt_rtc },
+    { "-keys", true, opt_keys },
 };
 
 static const struct option_row *find_row(const char *name)
@@ -354,11 +430,31 @@ int options_parse(struct options *opt, int argc, char **argv, FILE *err)
             }
             val = argv[++k];
         }
-        if (row->apply(opt, name, val, err) < 0)
+        int applied = row->apply(opt, name, val, err);
+        if (applied < 0)
             return OPTIONS_ERROR;
+        if (applied > 0)
+            return OPTIONS_HELP;    /* -d help */
+    }
+    if (opt->monitor_stdio && opt->serial == SERIAL_STDIO) {
+        if (opt->serial_given) {
+            fprintf(err, "ember: -monitor stdio and -serial stdio both want standard input: "
+                         "give -serial none or -serial file:PATH\n");
+            return OPTIONS_ERROR;
+        }
+        opt->serial = SERIAL_NONE;  /* the terminal is the monitor's */
+    }
+    if (opt->start_stopped && !opt->gdb && !opt->monitor_stdio) {
+        fprintf(err, "ember: -S: nothing could start the stopped machine: add -s, "
+                     "-gdb tcp::PORT or -monitor stdio\n");
+        return OPTIONS_ERROR;
     }
     if ((opt->initrd_path || opt->append) && !opt->kernel_path) {
         fprintf(err, "ember: -initrd and -append need -kernel\n");
+        return OPTIONS_ERROR;
+    }
+    if (opt->bios_none && !opt->kernel_path) {
+        fprintf(err, "ember: -bios none needs -kernel (without firmware only a kernel can start)\n");
         return OPTIONS_ERROR;
     }
     return OPTIONS_OK;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "debugger.h"
 #include "machine.h"
 
 #define DEFAULT_BIOS_DIR "/usr/share/seabios"
@@ -20,6 +21,7 @@ enum display_kind { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
 struct options {
     const char *bios_path;          /* NULL: SeaBIOS from the Debian package */
     bool bios_given;
+    bool bios_none;                 /* -bios none: no firmware; -kernel boots directly */
     const char *vga_rom_path;       /* NULL: SeaVGABIOS next to SeaBIOS */
     uint32_t ram_size;
     struct drive_config ide[IDE_DRIVES];
@@ -34,11 +36,21 @@ struct options {
     uint64_t max_insns;
     unsigned trace;                 /* TRACE_* bits from -d */
     const char *screendump_path;
-    const char *kernel_path;        /* -kernel: direct Linux boot */
+    const char *kernel_path;        /* -kernel: Linux boot (through the BIOS, or direct) */
     const char *initrd_path;
     const char *append;
     bool rtc_fixed;
     int64_t rtc_base;               /* seconds since 1970 (UTC) with rtc_fixed */
+    const char *keys;               /* -keys: text typed on the virtual clock (keyinject.h) */
+    /* The debugger (debugctl.h). */
+    const char *gdb;                /* -gdb tcp::PORT (-s: tcp::1234); NULL: none */
+    bool start_stopped;             /* -S */
+    bool monitor_stdio;             /* -monitor stdio */
+    bool serial_given;              /* -serial was given */
+    unsigned debug_trace;           /* -d categories but bios: DBG_TRACE_* */
+    const char *trace_file;         /* -D FILE */
+    struct dbg_range dfilter[DBG_MAX_FILTERS];  /* -dfilter */
+    unsigned ndfilter;
     char *owned[MAX_DRIVE_OPTIONS]; /* copies that -drive values point into */
     unsigned nowned;
 };

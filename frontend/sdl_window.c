@@ -24,6 +24,8 @@ struct sdl_window {
     struct display_input input;
     bool grabbed;
     unsigned buttons;               /* PS2_MOUSE_* held */
+    void (*monitor_key)(void *opaque);  /* Ctrl+Alt+2 */
+    void *monitor_opaque;
     char title[TITLE_MAX];
 };
 
@@ -145,10 +147,21 @@ static void set_grab(struct sdl_window *w, bool grab)
     apply_title(w);
 }
 
+void sdl_window_set_monitor_key(struct sdl_window *w, void (*fn)(void *opaque), void *opaque)
+{
+    w->monitor_key = fn;
+    w->monitor_opaque = opaque;
+}
+
 static void key_event(struct sdl_window *w, const SDL_KeyboardEvent *e)
 {
     bool down = e->type == SDL_KEYDOWN;
     SDL_Keymod mod = SDL_GetModState();
+    if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT) && e->keysym.scancode == SDL_SCANCODE_2 &&
+        w->monitor_key) {
+        w->monitor_key(w->monitor_opaque);  /* the monitor, not the guest's key */
+        return;
+    }
     if (down && w->grabbed && (mod & KMOD_CTRL) && (mod & KMOD_ALT)) {
         set_grab(w, false);
         return;

@@ -89,41 +89,53 @@ static void note_unmapped(struct io_bus *bus, uint32_t port)
 uint32_t io_read(struct io_bus *bus, uint32_t port, unsigned size)
 {
     port &= 0xFFFF;
+    uint32_t value = 0;
+    unsigned flags = 0;
     if (whole_in_one_region(bus, port, size)) {
         const struct io_region *r = region_of(bus, port);
         if (r->ops->read)
-            return r->ops->read(r->opaque, port - r->base, size);
-        return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+            value = r->ops->read(r->opaque, port - r->base, size);
+        else
+            value = size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+    } else {
+        for (unsigned k = 0; k < size; k++) {
+            uint32_t p = (port + k) & 0xFFFF;
+            const struct io_region *r = region_of(bus, p);
+            uint32_t byte = 0xFF;
+            if (r && r->ops->read)
+                byte = r->ops->read(r->opaque, p - r->base, 1) & 0xFF;
+            else if (!r) {
+                note_unmapped(bus, p);
+                flags |= IO_WATCH_UNMAPPED;
+            }
+            value |= byte << (8 * k);
+        }
     }
-    uint32_t value = 0;
-    for (unsigned k = 0; k < size; k++) {
-        uint32_t p = (port + k) & 0xFFFF;
-        const struct io_region *r = region_of(bus, p);
-        uint32_t byte = 0xFF;
-        if (r && r->ops->read)
-            byte = r->ops->read(r->opaque, p - r->base, 1) & 0xFF;
-        else if (!r)
-            note_unmapped(bus, p);
-        value |= byte << (8 * k);
-    }
+    if (bus->watch)
+        bus->watch(bus->watch_opaque, port, value, size, flags);
     return value;
 }
 
 void io_write(struct io_bus *bus, uint32_t port, uint32_t value, unsigned size)
 {
     port &= 0xFFFF;
+    unsigned flags = IO_WATCH_WRITE;
     if (whole_in_one_region(bus, port, size)) {
         const struct io_region *r = region_of(bus, port);
         if (r->ops->write)
             r->ops->write(r->opaque, port - r->base, value, size);
-        return;
+    } else {
+        for (unsigned k = 0; k < size; k++) {
+            uint32_t p = (port + k) & 0xFFFF;
+            const struct io_region *r = region_of(bus, p);
+            if (r && r->ops->write)
+                r->ops->write(r->opaque, p - r->base, (value >> (8 * k)) & 0xFF, 1);
+            else if (!r) {
+                note_unmapped(bus, p);
+                flags |= IO_WATCH_UNMAPPED;
+            }
+        }
     }
-    for (unsigned k = 0; k < size; k++) {
-        uint32_t p = (port + k) & 0xFFFF;
-        const struct io_region *r = region_of(bus, p);
-        if (r && r->ops->write)
-            r->ops->write(r->opaque, p - r->base, (value >> (8 * k)) & 0xFF, 1);
-        else if (!r)
-            note_unmapped(bus, p);
-    }
+    if (bus->watch)
+        bus->watch(bus->watch_opaque, port, value, size, flags);
 }

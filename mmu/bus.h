@@ -23,12 +23,20 @@ struct io_region {
     void *opaque;
 };
 
+/* io_bus.watch flags. */
+#define IO_WATCH_WRITE 1u
+#define IO_WATCH_UNMAPPED 2u    /* some byte of the access reached no device */
+
 /* The 64 KiB x86 I/O port space. */
 struct io_bus {
     uint8_t port_region[IO_PORT_COUNT]; /* 0 = unmapped, else index+1 */
     struct io_region regions[IO_MAX_REGIONS];
     unsigned nregions;
     uint8_t warned_unmapped; /* log an unmapped port once, not per access */
+    /* The debugger's look at every access once it is done (-d io, I/O
+     * breakpoints; cpu/debugger.c): NULL when nothing watches. */
+    void (*watch)(void *opaque, uint32_t port, uint32_t value, unsigned size, unsigned flags);
+    void *watch_opaque;
 };
 
 void io_bus_init(struct io_bus *bus);

@@ -368,8 +368,8 @@ static void the_loader_script_links_the_tables_and_fixes_every_checksum(struct t
     struct loaded l;
     load(&l, &a);
     CHECK_EQ(t, l.allocations, 2);
-    CHECK_EQ(t, l.pointers, 5);
-    CHECK_EQ(t, l.checksums, 4);
+    CHECK_EQ(t, l.pointers, 6);
+    CHECK_EQ(t, l.checksums, 5);
     CHECK_EQ(t, l.unknown, 0);
     CHECK(t, !memcmp(l.rsdp, "RSD PTR ", 8));
     CHECK(t, sums_to_zero(l.rsdp, 20));
@@ -377,7 +377,9 @@ static void the_loader_script_links_the_tables_and_fixes_every_checksum(struct t
     if (!CHECK(t, rsdt != NULL) || !CHECK(t, !memcmp(rsdt, "RSDT", 4)))
         goto out;
     CHECK(t, sums_to_zero(rsdt, le32(rsdt + 4)));
-    CHECK_EQ(t, le32(rsdt + 4), 36 + 4);                    /* one entry: no MADT yet */
+    CHECK_EQ(t, le32(rsdt + 4), 36 + 8);                    /* FADT and MADT */
+    const uint8_t *madt = table_at(&l, le32(rsdt + 40));
+    CHECK(t, madt && !memcmp(madt, "APIC", 4) && sums_to_zero(madt, le32(madt + 4)));
     const uint8_t *fadt = table_at(&l, le32(rsdt + 36));
     if (!CHECK(t, fadt != NULL) || !CHECK(t, !memcmp(fadt, "FACP", 4)))
         goto out;
@@ -419,6 +421,59 @@ static void the_fadt_describes_the_piix4_pm_blocks_the_sci_and_the_reset_registe
     CHECK_EQ(t, f[128], 6);                                 /* RESET_VALUE */
     CHECK_EQ(t, le32(f + 148 + 4), 0x600);                  /* X_PM1a_EVT_BLK */
     CHECK_EQ(t, le32(f + 208 + 4), 0x608);                  /* X_PM_TMR_BLK */
+    acpi_tables_free(&a);
+}
+
+/* The MADT entry of a type, the n-th of its kind (NULL if none). */
+static const uint8_t *madt_entry(const uint8_t *madt, uint8_t type, unsigned n)
+{
+    uint32_t len = le32(madt + 4);
+    for (uint32_t at = 44; at + 2 <= len && madt[at + 1] >= 2; at += madt[at + 1])
+        if (madt[at] == type && n-- == 0)
+            return madt + at;
+    return NULL;
+}
+
+static void the_madt_lists_the_local_apic_the_io_apic_irq0_on_gsi2_and_lint1_nmi(
+    struct test_ctx *t)
+{
+    struct acpi_tables a;
+    CHECK_EQ(t, acpi_build(&pc_acpi, &a), 0);
+    const uint8_t *m = a.tables.data + a.madt;
+    CHECK(t, !memcmp(m, "APIC", 4));
+    CHECK_EQ(t, le32(m + 36), 0xFEE00000);                  /* local APIC address */
+    CHECK_EQ(t, le32(m + 40), 1);                           /* PCAT_COMPAT: 8259s too */
+    const uint8_t *lapic = madt_entry(m, 0, 0);
+    if (CHECK(t, lapic != NULL)) {
+        CHECK_EQ(t, lapic[1], 8);
+        CHECK_EQ(t, lapic[2], 0);                           /* \_PR.CPU0's processor ID */
+        CHECK_EQ(t, lapic[3], 0);                           /* APIC ID */
+        CHECK_EQ(t, le32(lapic + 4), 1);                    /* enabled */
+    }
+    const uint8_t *ioapic = madt_entry(m, 1, 0);
+    if (CHECK(t, ioapic != NULL)) {
+        CHECK_EQ(t, ioapic[1], 12);
+        CHECK_EQ(t, ioapic[2], 0);                          /* I/O APIC ID */
+        CHECK_EQ(t, le32(ioapic + 4), 0xFEC00000);
+        CHECK_EQ(t, le32(ioapic + 8), 0);                   /* GSI base */
+    }
+    const uint8_t *irq0 = madt_entry(m, 2, 0), *sci = madt_entry(m, 2, 1);
+    if (CHECK(t, irq0 != NULL && sci != NULL)) {
+        CHECK_EQ(t, irq0[2], 0);                            /* ISA */
+        CHECK_EQ(t, irq0[3], 0);
+        CHECK_EQ(t, le32(irq0 + 4), 2);
+        CHECK_EQ(t, irq0[8] | irq0[9] << 8, 0);             /* conforms to ISA: edge, high */
+        CHECK_EQ(t, sci[3], 9);
+        CHECK_EQ(t, le32(sci + 4), 9);
+        CHECK_EQ(t, sci[8] | sci[9] << 8, 0x000D);          /* level, active high */
+    }
+    CHECK(t, madt_entry(m, 2, 2) == NULL);
+    const uint8_t *nmi = madt_entry(m, 4, 0);
+    if (CHECK(t, nmi != NULL)) {
+        CHECK_EQ(t, nmi[1], 6);
+        CHECK_EQ(t, nmi[2], 0xFF);                          /* every processor */
+        CHECK_EQ(t, nmi[5], 1);                             /* LINT1 */
+    }
     acpi_tables_free(&a);
 }
 
@@ -596,6 +651,7 @@ static const struct test file_tests[] = {
 static const struct test acpi_tests[] = {
     TEST(the_loader_script_links_the_tables_and_fixes_every_checksum),
     TEST(the_fadt_describes_the_piix4_pm_blocks_the_sci_and_the_reset_register),
+    TEST(the_madt_lists_the_local_apic_the_io_apic_irq0_on_gsi2_and_lint1_nmi),
     TEST(the_dsdt_parses_the_way_seabios_reads_it_and_names_the_devices),
     TEST(the_dsdt_sleeps_to_s5_with_the_piix4_soft_off_type),
 };

@@ -226,6 +226,7 @@ static void load_state(struct emu *e, const struct hd_case *c)
     cpu->inhibit_irq = cpu->nmi_pending = cpu->intr_line = false;
     cpu->exc_nesting = 0;
     cpu_set_eflags(cpu, c->eflags | FL_IF | FL_1, 0xFFFFFFFFu);
+    fpu_load_image(&cpu->fpu, c->fpu);
     cpu->eip = cpu->next_eip = HD_INSN_LIN;
     cpu_update_mode(cpu);
 }
@@ -273,6 +274,7 @@ static void take_state(struct emu *e, struct hd_result *r)
     r->eflags = cpu_get_eflags(cpu);
     r->eip = cpu->eip;
     r->error = 0;
+    fpu_save_image(&cpu->fpu, r->fpu);
 }
 
 static bool has_error_code(uint32_t v)

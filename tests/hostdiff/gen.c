@@ -23,6 +23,7 @@
 
 #include "decode.h"
 #include "rng.h"
+#include "x87.h"
 
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI, R_NONE };
 enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS };
@@ -418,6 +419,8 @@ static bool try_memory_form(struct cg *cg)
     uint32_t t = pick_target(cg, seg, cg->ea_lo, cg->ea_hi);
     if ((cg->lock || is(cg, "xchg")) && cg->access <= 8)
         t &= ~(uint32_t)(cg->access - 1);   /* no split locks */
+    if ((is(cg, "fxsave") || is(cg, "fxrstor")) && rng_chance(cg->r, 80))
+        t &= ~15u;                          /* misaligned: #GP(0) */
     uint32_t lo = t < cg->ea_lo + 16 ? t - (t < 16 ? t : 16) : cg->ea_lo;
     uint32_t hi = t > cg->ea_hi ? t + 16 : cg->ea_hi;
     uint32_t delta = seg_delta(seg);
@@ -437,6 +440,8 @@ static bool try_memory_form(struct cg *cg)
 static unsigned access_size(const struct cg *cg)
 {
     const char *f = cg->row->form;
+    if (cg->row->kind == K_X87)
+        return x87_operand_size(cg->row, cg->o16);
     if (cg->row->kind == K_BOUND)
         return 2 * cg->osize;
     for (const char *p = f; *p; p++) {
@@ -470,6 +475,8 @@ static bool host_reads_register_form_differently(const struct cg *cg)
     return row->opc == 0x01 && (row->attrs & MEM);
 }
 
+static void layout_modrm_memory(struct cg *cg);
+
 /* Decide register or memory for the ModRM operand and solve it. */
 static void layout_modrm(struct cg *cg)
 {
@@ -487,6 +494,13 @@ static void layout_modrm(struct cg *cg)
         cg->modrm = (uint8_t)(0xC0 | ((cg->reg & 7) << 3) | rng_below(cg->r, 8));
         return;
     }
+    layout_modrm_memory(cg);
+}
+
+/* A memory ModRM operand, solved into the window. */
+static void layout_modrm_memory(struct cg *cg)
+{
+    const struct row *row = cg->row;
     cg->access = access_size(cg);
     for (unsigned tries = 0; tries < 16; tries++) {
         if (try_memory_form(cg)) {
@@ -949,6 +963,43 @@ static void layout_none(struct cg *cg)
     (void)cg;
 }
 
+/* x87 rows: a random x87 state; the ModRM byte the row names, an ST(i)
+ * form, or a memory operand of the row's size and format. */
+static void layout_x87(struct cg *cg)
+{
+    const struct row *row = cg->row;
+    if (row->map == 1)
+        cg->o16 = false;    /* 66 0F AE /0 /1 is #UD on this host (README) */
+    x87_random_state(cg->r, row, cg->c->fpu);
+    if (row->ext >= EXT_MODRM) {
+        cg->modrm = row->ext;
+        return;
+    }
+    if (row->attrs & MOD3) {
+        cg->modrm = (uint8_t)(0xC0 | (row->ext & 7) << 3 | rng_below(cg->r, 8));
+        return;
+    }
+    /* The register forms of the memory rows are other x87 instructions
+     * (or #UD, which the decoder tests cover): always memory here. */
+    cg->mem = true;
+    layout_modrm_memory(cg);
+    /* An area that runs past offset FFFFh with 16-bit addressing: this
+     * host wraps the offset of each part (README, host behaviour). */
+    if (cg->mem && cg->a16 && cg->ea + cg->access > 0x10000)
+        cg->failed = true;
+}
+
+static void values_x87(struct cg *cg)
+{
+    if (!cg->mem || cg->failed)
+        return;
+    uint8_t buf[512];
+    unsigned n = x87_operand_size(cg->row, cg->o16);
+    x87_operand_bytes(cg->r, cg->row, cg->o16, buf, n);
+    for (unsigned k = 0; k < n; k++)
+        mem_put(cg, cg->ea + k, buf[k], 1);
+}
+
 struct kind_ops {
     void (*layout)(struct cg *cg);
     void (*values)(struct cg *cg);
@@ -979,6 +1030,7 @@ static const struct kind_ops kind_ops[K_COUNT] = {
     [K_TRAP] = { layout_none, values_plain, 3 },
     [K_UD] = { layout_none, values_plain, 2 },
     [K_PRIV] = { layout_plain, values_plain, 1 },
+    [K_X87] = { layout_x87, values_x87, 3 },
 };
 
 /* ------------------------------------------------------------------ */
@@ -1292,6 +1344,7 @@ void gen_case(const struct gen *g, uint64_t seed, uint64_t index, struct gen_cas
     struct rng r = rng_for_case(seed, index);
     for (unsigned attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         memset(out, 0, sizeof *out);
+        x87_default_state(out->c.fpu);
         struct cg cg;
         memset(&cg, 0, sizeof cg);
         cg.r = &r;

@@ -18,6 +18,11 @@ struct hd_mask {
     struct hd_span mem[2];      /* window byte ranges */
     unsigned nmem;
     const char *why;            /* the SDM reference, or NULL */
+    /* x87 (x87.c) */
+    uint16_t fsw;               /* status word bits */
+    bool x87_fdp;               /* FDP and FDS */
+    uint8_t x87_undefined;      /* ST(i) after the instruction, bit i */
+    uint8_t x87_ulps;           /* ST(i) compared to within 2 units in the last place */
 };
 
 /* The facts about a case that decide its mask. */

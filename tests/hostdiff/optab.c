@@ -83,7 +83,6 @@ static const struct {
     /* Not generated, with the reason:
      * - control transfers (call, jmp, ret, retf, iret, int n: INT 0x80 is
      *   a Linux system call) and sysenter/sysexit;
-     * - esc (x87: not an integer instruction);
      * - cpuid, rdtsc, rdpmc: the answer is the host's, not the model's;
      * - sgdt, sidt, sldt, str, smsw: #GP on hosts with CR4.UMIP (this one
      *   has it), valid on the P6;
@@ -94,6 +93,9 @@ static const struct {
 
 static enum kind classify(const struct raw_row *r)
 {
+    if ((r->map == 0 && r->opc >= 0xD8 && r->opc <= 0xDF) || !strcmp(r->mn, "fxsave") ||
+        !strcmp(r->mn, "fxrstor"))
+        return K_X87;
     if (r->form == F_Rd_Cd || r->form == F_Cd_Rd || r->form == F_Rd_Dd || r->form == F_Dd_Rd)
         return K_PRIV;                               /* MOV CRn/DRn */
     if (r->form == F_Sw_Ew)
@@ -160,6 +162,17 @@ bool optab_overridden(unsigned r, unsigned opcode, unsigned reg)
         const struct raw_row *o = &raw[k];
         if (o->map != me->map || opcode < o->opc || opcode >= o->opc + span_of(o))
             continue;
+        /* The x87's memory rows and register rows (MOD3, or one whole
+         * ModRM byte) do not overlap. */
+        bool o_reg_only = (o->attrs & MOD3) || o->ext >= EXT_MODRM;
+        bool me_reg_only = (me->attrs & MOD3) || me->ext >= EXT_MODRM;
+        if (((me->attrs & MEM) && o_reg_only) || (me_reg_only && (o->attrs & MEM)))
+            continue;
+        if (me->ext >= EXT_MODRM || o->ext >= EXT_MODRM) {
+            if (me->ext == o->ext || (o->ext == ANY || (o->ext < 8 && o->ext == ((me->ext >> 3) & 7))))
+                return true;
+            continue;
+        }
         if (o->ext == ANY || reg == ANY_EXT || o->ext == reg)
             return true;
     }
@@ -171,7 +184,7 @@ const char *kind_name(enum kind k)
     static const char *const names[K_COUNT] = {
         "skip", "plain", "noaccess", "shift", "shxd", "mul", "div", "bcd", "bt", "bsf",
         "cmpxchg", "cmpxchg8b", "stack", "segload", "selector", "bound", "string", "xlat",
-        "moffs", "branch", "trap", "ud", "priv",
+        "moffs", "branch", "trap", "ud", "priv", "x87",
     };
     return k < K_COUNT ? names[k] : "?";
 }

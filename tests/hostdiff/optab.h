@@ -1,7 +1,7 @@
 /* The instructions the differential test generates, read from the
  * emulator's own opcode table (cpu/opcodes.def, cpu/forms.def): one row
  * per OP() line, with the kind of operands it needs. Rows of kind K_SKIP
- * (control transfers other than Jcc/LOOP/JCXZ, x87, and the instructions
+ * (control transfers other than Jcc/LOOP/JCXZ, and the instructions
  * whose result depends on the host rather than the architecture) are never
  * generated; everything else in the table is. */
 #ifndef EMBER_TESTS_HOSTDIFF_OPTAB_H
@@ -34,6 +34,7 @@ enum kind {
     K_TRAP,     /* INT3 INTO INT1 */
     K_UD,       /* UD2 */
     K_PRIV,     /* #GP(0) at CPL 3: CLI HLT IN OUT LGDT MOV CRn ... */
+    K_X87,      /* x87 (D8-DF), FXSAVE, FXRSTOR: with an x87 state (x87.c) */
     K_COUNT
 };
 

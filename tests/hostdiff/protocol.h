@@ -42,6 +42,10 @@
 #define HD_MEM_BYTES    768
 #define HD_MAX_BATCH    512
 #define HD_GDT_ENTRIES  16
+/* The x87 state travels as the 108-byte image FNSAVE and FRSTOR use in
+ * 32-bit protected mode (SDM vol. 1 figure 8-9): the environment, then
+ * ST(0)..ST(7), 10 bytes each. */
+#define HD_FPU_BYTES    108
 
 /* LDT entries (selector = index << 3 | 7). */
 enum {
@@ -81,6 +85,7 @@ struct hd_case {
     uint8_t epi_fs;                 /* DS is not the test segment after the
                                        instruction: the helper stores via FS */
     uint8_t mem[HD_MEM_BYTES];      /* the spans' initial bytes, in order */
+    uint8_t fpu[HD_FPU_BYTES];      /* the x87 state (FRSTOR image) */
 };
 
 struct hd_result {
@@ -93,6 +98,7 @@ struct hd_result {
                                        the spans, or HD_NONE */
     uint16_t sreg[6];               /* ES CS SS DS FS GS selectors */
     uint8_t mem[HD_MEM_BYTES];      /* the spans' final bytes */
+    uint8_t fpu[HD_FPU_BYTES];      /* the x87 state after (FNSAVE image) */
 };
 
 /* The helper's environment: the selectors it runs the tests with, and
@@ -113,8 +119,9 @@ struct hd_hello {
 };
 
 _Static_assert(sizeof(struct hd_case) == 36 + 4 * HD_MAX_LAND + 8 * HD_MAX_SPANS + 8 +
-               HD_MAX_CODE + 4 + HD_MEM_BYTES, "hd_case has no padding");
-_Static_assert(sizeof(struct hd_result) == 52 + 12 + HD_MEM_BYTES, "hd_result has no padding");
+               HD_MAX_CODE + 4 + HD_MEM_BYTES + HD_FPU_BYTES, "hd_case has no padding");
+_Static_assert(sizeof(struct hd_result) == 52 + 12 + HD_MEM_BYTES + HD_FPU_BYTES,
+               "hd_result has no padding");
 _Static_assert(sizeof(struct hd_hello) == 24 + 20 * HD_GDT_ENTRIES + 200, "hd_hello has no padding");
 
 /* The window's contents outside the spans: the same on both sides. */

@@ -1,5 +1,6 @@
 /* Comparison and mismatch reports; see report.h. */
 #include "report.h"
+#include "x87.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,8 @@ static unsigned state_diffs(const struct gen_case *gc, const struct hd_result *a
         d |= D_MEM;
     if (a->stray != b->stray)
         d |= D_STRAY;
+    if (x87_state_differs(gc, a, b, m))
+        d |= D_X87;
     return d;
 }
 
@@ -260,6 +263,7 @@ static void print_differences(FILE *out, const struct gen_case *gc, const struct
     if (o.diffs & D_SREG) fprintf(out, " selectors");
     if (o.diffs & D_MEM) fprintf(out, " memory");
     if (o.diffs & D_STRAY) fprintf(out, " stray-write");
+    if (o.diffs & D_X87) fprintf(out, " x87");
     fprintf(out, "\n");
     if (o.diffs & D_MEM)
         print_mem_diffs(out, gc, a, b);
@@ -282,6 +286,8 @@ void report_case(struct report *rp, FILE *out, const struct row *row, uint64_t i
     print_outcome(out, "emulator", emu);
     print_writes(out, "native", gc, native);
     print_writes(out, "emulator", gc, emu);
+    if (x87_row(row) || (o.diffs & D_X87))
+        x87_print(out, gc, native, emu);
     if (o.diffs)
         print_differences(out, gc, native, emu, o);
     if (gc->mask.flags || gc->mask.why) {

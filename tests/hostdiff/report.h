@@ -20,6 +20,7 @@ enum diff {
     D_SREG = 1u << 5,
     D_MEM = 1u << 6,
     D_STRAY = 1u << 7,      /* a write outside the declared spans */
+    D_X87 = 1u << 8,        /* the x87 state */
 };
 
 struct outcome {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gen.h"
+#include "x87.h"
 
 #define F_CF 0x0001u
 #define F_PF 0x0004u
@@ -139,4 +140,5 @@ void undefined_mask(const struct row *row, const struct gen_case *gc, struct hd_
         m->mem[m->nmem++] = (struct hd_span){ f->esp - 2, 2 };
         m->why = "SDM vol. 2 PUSH Sreg: upper half of a 32-bit slot undefined";
     }
+    x87_undefined(row, gc, m);
 }
