@@ -6,18 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ANY    8
-#define LOCK   0x01u
-#define END    0x02u
-#define R8     0x04u
-#define CC16   0x08u
-#define MEM    0x10u
-#define MODREG 0x20u
-#define I486   0x40u
-#define I586   0x80u
-#define I686   0x100u
-#define MOD3   0x200u
-#define EXT_MODRM 0xC0
+#include "opattrs.h"
 
 enum form_id {
 #define FORM(name, modrm, imm, text) FORM_##name,
