@@ -38,7 +38,8 @@ struct ioapic;
 #define SERIAL_PORTS 4
 
 struct pc {
-    /* ISA interrupt lines 0-15, driven by devices, received by the PIC. */
+    /* ISA interrupt lines 0-15, driven by devices, received by the PIC
+     * (input n) and the I/O APIC (pin n; IRQ 0 on pin 2). */
     struct irq_line isa_irq[ISA_IRQS];
     struct i8259_pair *pic;
     struct i8254 *pit;
