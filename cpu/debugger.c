@@ -490,8 +490,10 @@ static bool code_breakpoint_at(struct debugger *d, uint32_t lin)
 bool debugger_before_insn(struct cpu *cpu, const struct insn *i)
 {
     struct debugger *d = cpu->dbg;
-    if (d->stop.reason != DBG_STOP_NONE)
+    if (d->stop.reason != DBG_STOP_NONE) {
+        cpu->stop_request = true;   /* still stopped: cpu_run() returns at once */
         return true;
+    }
     uint32_t lin = cpu->seg[CS].base + cpu->eip;
     if (d->resume_skip && (cpu->icount != d->resume_icount || lin != d->resume_lin))
         d->resume_skip = false;

@@ -30,6 +30,8 @@ struct debugctl {
     void *idle_opaque;
     uint64_t last_look;         /* host ns */
     uint64_t announced;         /* debugger stops reported so far */
+    bool ended;                 /* machine_run() returned: look, but no more running */
+    bool quit;                  /* quit or kill */
 };
 
 static uint64_t host_ns(void)
@@ -108,6 +110,11 @@ static void service(struct debugctl *c, int timeout_ms)
         fds[n] = (struct pollfd){ .fd = monitor_fd(c->mon), .events = POLLIN };
         mon_at = n++;
     }
+    if (n == 0) {       /* nothing to wait on: just let the time pass */
+        if (timeout_ms)
+            poll(NULL, 0, timeout_ms < 0 ? IDLE_MS : timeout_ms);
+        return;
+    }
     if (poll(fds, (nfds_t)n, timeout_ms) <= 0)
         return;
     if (gdb_at >= 0)
@@ -118,6 +125,8 @@ static void service(struct debugctl *c, int timeout_ms)
 
 static bool going(const struct debugctl *c)
 {
+    if (c->ended)
+        return !c->quit;
     return c->m->status == MACHINE_RUNNING && !c->m->poweroff_requested;
 }
 
@@ -141,8 +150,9 @@ static void wait_stopped(struct debugctl *c)
             continue;       /* the monitor may have run a held command */
         }
         if (!can_resume(c)) {
-            fprintf(stderr, "ember: the monitor's input ended and no gdb can attach: "
-                            "the machine runs on\n");
+            if (!c->ended)
+                fprintf(stderr, "ember: the monitor's input ended and no gdb can attach: "
+                                "the machine runs on\n");
             debugger_continue(c->dbg);
             break;
         }
@@ -171,9 +181,21 @@ void debugctl_poll(struct debugctl *c)
         wait_stopped(c);
 }
 
+/* The run ended without the guest asking (a halt for good, a reset with
+ * -no-reboot, -max-insns): while a gdb or the monitor is there, stop so the
+ * state can be looked at; continuing then ends ember. */
 void debugctl_finish(struct debugctl *c, enum machine_status status, int exit_code)
 {
     trace_flush(c->trace);
+    bool inspectable = status == MACHINE_HALTED || status == MACHINE_RESET_EXIT ||
+                       status == MACHINE_INSN_LIMIT;
+    if (inspectable && !c->quit && (gdbstub_attached(c->gdb) || monitor_active(c->mon))) {
+        fprintf(stderr, "ember: the machine cannot run on; it stays stopped for inspection "
+                        "(continue or quit ends ember)\n");
+        c->ended = true;
+        debugger_stop_now(c->dbg, DBG_STOP_REQUEST);
+        wait_stopped(c);
+    }
     gdbstub_exited(c->gdb, status == MACHINE_EXIT ? exit_code : 0);
 }
 
@@ -216,8 +238,14 @@ void debugctl_stop(struct debugctl *c)
 
 void debugctl_quit(struct debugctl *c)
 {
+    c->quit = true;
     trace_flush(c->trace);
     c->m->status = MACHINE_POWEROFF;    /* machine_run() returns at once */
+}
+
+bool debugctl_quitting(const struct debugctl *c)
+{
+    return c->quit;
 }
 
 void debugctl_gdb_gone(struct debugctl *c)

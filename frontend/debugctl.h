@@ -55,6 +55,8 @@ void debugctl_step(struct debugctl *c, uint64_t n);
 void debugctl_stop(struct debugctl *c);
 /* End the run now, as a power-off would (status 0). */
 void debugctl_quit(struct debugctl *c);
+/* quit (or gdb's kill) was asked for. */
+bool debugctl_quitting(const struct debugctl *c);
 /* gdb went away (detach, kill or a dropped connection). */
 void debugctl_gdb_gone(struct debugctl *c);
 /* Run a monitor command for gdb's "monitor" (qRcmd). */

@@ -291,8 +291,11 @@ static bool cmd_x(struct cmd_ctx *c)
     char format = mon->last_format;
     if (*s == '/') {
         s++;
-        if (isdigit((unsigned char)*s))
-            count = (unsigned)strtoul(s, (char **)&s, 10);
+        if (isdigit((unsigned char)*s)) {
+            char *end;
+            count = (unsigned)strtoul(s, &end, 10);
+            s = end;
+        }
         for (; *s && *s != ' ' && *s != '\t'; s++) {
             switch (*s) {
             case 'x': case 'd': case 'u': case 'o': case 'c': case 'i': format = *s; break;
@@ -772,9 +775,7 @@ static bool cmd_log(struct cmd_ctx *c)
     unsigned cats = 0;
     bool bios;
     if (!*c->args) {
-        fprintf(c->out, "tracing:%s\n", trace_categories(t) ? "" : " nothing");
-        if (trace_categories(t))
-            trace_print_categories(c->out);
+        trace_describe(t, c->out);
         return true;
     }
     if (strcmp(c->args, "none") && trace_parse_categories(c->args, &cats, &bios, c->out) != 0)
@@ -916,7 +917,7 @@ bool monitor_command(struct monitor *mon, const char *line, FILE *out, bool from
 
 static bool machine_going(const struct monitor *mon)
 {
-    return mon->m->status == MACHINE_RUNNING;
+    return !debugctl_quitting(mon->ctl);
 }
 
 static bool stopped(const struct monitor *mon)

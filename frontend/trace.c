@@ -355,6 +355,18 @@ unsigned trace_categories(const struct trace *t)
     return t->categories;
 }
 
+void trace_describe(const struct trace *t, FILE *out)
+{
+    fprintf(out, "tracing:");
+    bool any = false;
+    for (size_t k = 0; k < NCATEGORIES; k++)
+        if (t->categories & categories[k].bit) {
+            fprintf(out, "%s%s", any ? "," : " ", categories[k].name);
+            any = true;
+        }
+    fprintf(out, "%s\n", any ? "" : " nothing");
+}
+
 void trace_flush(struct trace *t)
 {
     if (t)

@@ -43,6 +43,8 @@ void trace_destroy(struct trace *t);
 /* Switch categories on (0: all off); the debugger starts calling. */
 void trace_enable(struct trace *t, unsigned categories);
 unsigned trace_categories(const struct trace *t);
+/* "tracing: int,mmu" (or "nothing") for the monitor's log command. */
+void trace_describe(const struct trace *t, FILE *out);
 /* The lines written so far reach the file (at every stop and at exit). */
 void trace_flush(struct trace *t);
 

@@ -24,8 +24,12 @@ info registers eip
 x/1xw 0x100c
 kill
 EOF
-timeout 60 "$GDB" -batch -nx -x "$WORK/interrupt.gdb" >"$WORK/gdb.out" 2>&1 &
+# Not under timeout(1): it would pass the SIGINT on to the whole process
+# group as well, and gdb, interrupted twice, gives the target up.
+"$GDB" -batch -nx -x "$WORK/interrupt.gdb" >"$WORK/gdb.out" 2>&1 &
 GDB_PID=$!
+( sleep 60; kill "$GDB_PID" ) >/dev/null 2>&1 &
+WATCHDOG=$!
 for _ in $(seq 1 400); do    # the guest says when it spins
     grep -q "spinning" "$WORK/ember.out" && break
     sleep 0.05
@@ -34,6 +38,7 @@ grep -q "spinning" "$WORK/ember.out" || fail "the guest did not start spinning"
 sleep 0.2
 kill -INT "$GDB_PID"
 wait "$GDB_PID" || fail "gdb failed"
+kill "$WATCHDOG" 2>/dev/null
 wait_ember 0
 O=$WORK/gdb.out
 expect "$O" "Program received signal SIGINT" "@interrupted" "eip            0xffff06" \

@@ -129,7 +129,7 @@ guest_b() {
 }
 
 # Guest D: a bootable disk image of a minimal Debian 12 i386.
-GUEST_D_VERSION=2           # bump when the recipe below changes
+GUEST_D_VERSION=3           # bump when the recipe below changes
 D_DISK_MIB=2048
 D_BOOT_START=2048           # sectors: the FAT16 /boot partition, 96 MiB
 D_BOOT_SECTORS=196608
@@ -176,6 +176,11 @@ guest_d() {
     printf '127.0.0.1\tlocalhost\n127.0.1.1\tember-d\n' >"$root/etc/hosts"
     printf '/dev/sda2\t/\text4\terrors=remount-ro\t0\t1\n' >"$root/etc/fstab"
     echo 'root:ember' | chroot "$root" chpasswd
+    # No login timeout: an idle guest's clock runs ahead of the host's (it
+    # jumps to the next timer while the CPU halts), and a test typing over
+    # the serial line must not lose the race against login's 60 s.
+    sed -i 's/^LOGIN_TIMEOUT.*/LOGIN_TIMEOUT\t\t0/' "$root/etc/login.defs"
+    grep -q '^LOGIN_TIMEOUT' "$root/etc/login.defs" || printf 'LOGIN_TIMEOUT\t\t0\n' >>"$root/etc/login.defs"
     rm -f "$root/etc/machine-id" && touch "$root/etc/machine-id"
     # A small initramfs: the modules this PC's disk needs, not "most" of
     # them (26 MB that the kernel would unpack at every boot).

@@ -3,7 +3,8 @@
 # takes the terminal from the serial port (an explicit -serial stdio is
 # refused with a message), -S needs something that can start the machine,
 # bad -d categories and -dfilter ranges are refused, -d help lists the
-# categories, and a monitor whose input ends lets the machine run on.
+# categories, a monitor whose input ends lets the machine run on, and a
+# run that ends on its own stays stopped while the monitor is there.
 #   monitor_options.sh EMBER IMAGE WORKDIR
 set -u
 EMBER=$1 IMAGE=$2 WORK=$3
@@ -37,4 +38,11 @@ rc=$?
 [ "$rc" = 1 ] || fail "eof: status $rc, expected 1"
 expect "$WORK/eof.out" "EIP=0000fff0" "done"
 expect "$WORK/eof.err" "the machine runs on"
+# A run that cannot go on (here -max-insns) stays stopped for a look.
+printf 'c\ninfo registers\nc\n' | timeout 30 "$EMBER" -bios "$IMAGE" -display none -S \
+    -monitor stdio -max-insns 100 >"$WORK/ended.out" 2>"$WORK/ended.err"
+rc=$?
+[ "$rc" = 6 ] || fail "ended: status $rc, expected 6 (-max-insns)"
+expect "$WORK/ended.err" "it stays stopped for inspection"
+expect "$WORK/ended.out" "icount=100"
 echo "monitor options: pass"
