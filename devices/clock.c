@@ -10,6 +10,7 @@ void clock_init(struct clock *c)
     c->queue = NULL;
     c->live_icount = NULL;
     c->live_opaque = NULL;
+    c->earliest_changed = NULL;
 }
 
 void clock_sync(struct clock *c, uint64_t icount)
