@@ -79,7 +79,7 @@ static void reset_segment(struct segment *s, uint16_t sel, uint32_t base)
     s->base = base;
     s->limit = 0xFFFF;
     s->ar = AR_P | AR_S | AR_W | AR_A;  /* present read/write data */
-    seg_update_cache(s, 0);
+    seg_update_cache(s);
 }
 
 void cpu_reset(struct cpu *cpu)

@@ -324,7 +324,7 @@ void seg_load_real(struct cpu *cpu, int seg, uint16_t sel);
  * skips the BIOS would (the Linux 32-bit boot protocol's entry state). */
 void cpu_enter_flat32(struct cpu *cpu);
 /* Recompute lo/hi/ok from base/limit/ar (after any descriptor load). */
-void seg_update_cache(struct segment *s, int is_ss_or_cs_hint);
+void seg_update_cache(struct segment *s);
 
 /* Control transfers that change CS (far.c, interrupt.c, task.c). */
 void cpu_far_jmp(struct cpu *cpu, uint16_t sel, uint32_t offset, int op32);

@@ -75,7 +75,7 @@ void op_lldt(struct cpu *cpu, const struct insn *i)
     if ((sel & ~3u) == 0) {     /* a null selector leaves the LDTR unusable */
         cpu->ldtr.sel = sel;
         cpu->ldtr.base = cpu->ldtr.limit = cpu->ldtr.ar = 0;
-        seg_update_cache(&cpu->ldtr, 0);
+        seg_update_cache(&cpu->ldtr);
         return;
     }
     uint32_t lo, hi;
@@ -766,7 +766,7 @@ static void load_flat_segment(struct segment *s, uint16_t sel, bool code, unsign
     s->base = 0;
     s->limit = 0xFFFFFFFFu;
     s->ar = AR_P | AR_S | AR_DB | AR_G | AR_A | (dpl << 5) | (code ? AR_CODE | AR_R : AR_W);
-    seg_update_cache(s, 0);
+    seg_update_cache(s);
 }
 
 void op_sysenter(struct cpu *cpu, const struct insn *i)

@@ -5,9 +5,8 @@
 
 #include "mem.h"
 
-void seg_update_cache(struct segment *s, int unused)
+void seg_update_cache(struct segment *s)
 {
-    (void)unused;
     if (!(s->ar & AR_P)) {
         s->ok = 0;
         s->lo = 1;
@@ -51,7 +50,7 @@ void seg_load_real(struct cpu *cpu, int seg, uint16_t sel)
     } else if (!(s->ar & AR_P) || !(s->ar & AR_S)) {
         s->ar = AR_P | AR_S | AR_W | AR_A;
     }
-    seg_update_cache(s, 0);
+    seg_update_cache(s);
     if (seg == CS || seg == SS)
         cpu_update_mode(cpu);
 }
@@ -75,7 +74,7 @@ void seg_from_desc(struct segment *s, uint16_t sel, uint32_t lo, uint32_t hi)
     s->base = desc_base(lo, hi);
     s->limit = desc_limit(lo, hi);
     s->ar = (hi >> 8) & 0xF0FFu;
-    seg_update_cache(s, 0);
+    seg_update_cache(s);
 }
 
 bool desc_fetch(struct cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi)
@@ -120,7 +119,7 @@ void seg_load_null(struct cpu *cpu, int seg, uint16_t sel)
     s->base = 0;
     s->limit = 0;
     s->ar = 0;   /* not present: every access faults */
-    seg_update_cache(s, 0);
+    seg_update_cache(s);
 }
 
 /* SDM vol. 2 MOV (segment register) protected-mode checks. */

@@ -105,7 +105,7 @@ static void load_selectors(struct cpu *cpu, const struct tss_state *t)
     }
     cpu->ldtr.sel = t->ldt;
     cpu->ldtr.base = cpu->ldtr.limit = cpu->ldtr.ar = 0;
-    seg_update_cache(&cpu->ldtr, 0);
+    seg_update_cache(&cpu->ldtr);
 }
 
 static void commit_registers(struct cpu *cpu, const struct tss_state *t)
