@@ -50,7 +50,7 @@ test_b() {
 # time runs out or ember is gone.
 wait_for() {
     ticks=0
-    while ! tr -d '\r' <"$dlog" | grep -q -e "$1"; do
+    while ! { [ -f "$dlog" ] && tr -d '\r' <"$dlog" | grep -q -e "$1"; }; do
         kill -0 "$epid" 2>/dev/null || return 1
         [ "$ticks" -lt $(($2 * 5)) ] || return 1
         sleep 0.2
