@@ -2,6 +2,7 @@
  * service interrupts between blocks, and catch every fault in one place. */
 #include "cpu.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,90 +133,36 @@ void cpu_reset(struct cpu *cpu)
 
 /* What INIT leaves alone (SDM vol. 3 9.1, table 9-1): the x87/SSE state,
  * the MSRs (TSC, SYSENTER, MTRRs, PAT, machine check, APIC base,
- * performance counters), CR0.CD and NW; and what is not architectural
- * state at all: the pins' levels and the running cpu_run() (its budget and
- * its unwind point). */
-struct init_kept {
-    struct fpu fpu;
-    bool ignne;
-    uint32_t cr0_cache;
-    uint64_t tsc_offset;
-    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
-    uint64_t apic_base;
-    uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16], pat;
-    uint64_t mcg_status, mcg_ctl, mc_ctl[MCA_BANKS];
-    uint32_t perf_evtsel[2];
-    uint64_t perf_count[2], perf_since[2];
-    bool intr_line, nmi_pin, init_pin, nmi_pending;
-    uint64_t icount_limit;
-    jmp_buf unwind;
+ * performance counters), CR0.CD and NW (below); and what is not
+ * architectural state at all: the pins' levels and the running cpu_run()
+ * (its budget and its unwind point). */
+#define KEPT(field) { offsetof(struct cpu, field), sizeof(((struct cpu *)0)->field) }
+static const struct { size_t offset, size; } init_kept[] = {
+    KEPT(fpu), KEPT(ignne), KEPT(tsc_offset),
+    KEPT(sysenter_cs), KEPT(sysenter_esp), KEPT(sysenter_eip), KEPT(apic_base),
+    KEPT(mtrr_def_type), KEPT(mtrr_fixed), KEPT(mtrr_var), KEPT(pat),
+    KEPT(mcg_status), KEPT(mcg_ctl), KEPT(mc_ctl),
+    KEPT(perf_evtsel), KEPT(perf_count), KEPT(perf_since),
+    KEPT(intr_line), KEPT(nmi_pin), KEPT(init_pin), KEPT(nmi_pending),
+    KEPT(icount_limit), KEPT(unwind),
 };
-
-static void keep_for_init(const struct cpu *cpu, struct init_kept *k)
-{
-    k->fpu = cpu->fpu;
-    k->ignne = cpu->ignne;
-    k->cr0_cache = cpu->cr0 & (CR0_CD | CR0_NW);
-    k->tsc_offset = cpu->tsc_offset;
-    k->sysenter_cs = cpu->sysenter_cs;
-    k->sysenter_esp = cpu->sysenter_esp;
-    k->sysenter_eip = cpu->sysenter_eip;
-    k->apic_base = cpu->apic_base;
-    k->mtrr_def_type = cpu->mtrr_def_type;
-    memcpy(k->mtrr_fixed, cpu->mtrr_fixed, sizeof k->mtrr_fixed);
-    memcpy(k->mtrr_var, cpu->mtrr_var, sizeof k->mtrr_var);
-    k->pat = cpu->pat;
-    k->mcg_status = cpu->mcg_status;
-    k->mcg_ctl = cpu->mcg_ctl;
-    memcpy(k->mc_ctl, cpu->mc_ctl, sizeof k->mc_ctl);
-    memcpy(k->perf_evtsel, cpu->perf_evtsel, sizeof k->perf_evtsel);
-    memcpy(k->perf_count, cpu->perf_count, sizeof k->perf_count);
-    memcpy(k->perf_since, cpu->perf_since, sizeof k->perf_since);
-    k->intr_line = cpu->intr_line;
-    k->nmi_pin = cpu->nmi_pin;
-    k->init_pin = cpu->init_pin;
-    k->nmi_pending = cpu->nmi_pending;
-    k->icount_limit = cpu->icount_limit;
-    memcpy(k->unwind, cpu->unwind, sizeof k->unwind);
-}
-
-static void restore_after_init(struct cpu *cpu, const struct init_kept *k)
-{
-    cpu->fpu = k->fpu;
-    cpu->ignne = k->ignne;
-    cpu->cr0 = (cpu->cr0 & ~(CR0_CD | CR0_NW)) | k->cr0_cache;
-    cpu->tsc_offset = k->tsc_offset;
-    cpu->sysenter_cs = k->sysenter_cs;
-    cpu->sysenter_esp = k->sysenter_esp;
-    cpu->sysenter_eip = k->sysenter_eip;
-    cpu->apic_base = k->apic_base;
-    cpu->mtrr_def_type = k->mtrr_def_type;
-    memcpy(cpu->mtrr_fixed, k->mtrr_fixed, sizeof k->mtrr_fixed);
-    memcpy(cpu->mtrr_var, k->mtrr_var, sizeof k->mtrr_var);
-    cpu->pat = k->pat;
-    cpu->mcg_status = k->mcg_status;
-    cpu->mcg_ctl = k->mcg_ctl;
-    memcpy(cpu->mc_ctl, k->mc_ctl, sizeof k->mc_ctl);
-    memcpy(cpu->perf_evtsel, k->perf_evtsel, sizeof k->perf_evtsel);
-    memcpy(cpu->perf_count, k->perf_count, sizeof k->perf_count);
-    memcpy(cpu->perf_since, k->perf_since, sizeof k->perf_since);
-    cpu->intr_line = k->intr_line;
-    cpu->nmi_pin = k->nmi_pin;
-    cpu->init_pin = k->init_pin;
-    cpu->nmi_pending = k->nmi_pending;
-    cpu->icount_limit = k->icount_limit;
-    memcpy(cpu->unwind, k->unwind, sizeof k->unwind);
-}
+#undef KEPT
 
 /* INIT, at an instruction boundary: the bootstrap processor starts over
  * at the reset vector (an application processor would wait for a SIPI;
  * this CPU is always the BSP). */
 static void take_init(struct cpu *cpu)
 {
-    struct init_kept k;
-    keep_for_init(cpu, &k);
+    uint8_t saved[sizeof(struct cpu)];  /* the kept fields, at their offsets */
+    const uint8_t *live = (const uint8_t *)cpu;
+    uint32_t cache = cpu->cr0 & (CR0_CD | CR0_NW);
+    for (size_t k = 0; k < sizeof init_kept / sizeof init_kept[0]; k++)
+        memcpy(saved + init_kept[k].offset, live + init_kept[k].offset, init_kept[k].size);
     cpu_reset(cpu);
-    restore_after_init(cpu, &k);
+    for (size_t k = 0; k < sizeof init_kept / sizeof init_kept[0]; k++)
+        memcpy((uint8_t *)cpu + init_kept[k].offset, saved + init_kept[k].offset,
+               init_kept[k].size);
+    cpu->cr0 = (cpu->cr0 & ~(CR0_CD | CR0_NW)) | cache;
 }
 
 void cpu_set_pin(void *opaque, int pin, int level)
