@@ -44,18 +44,20 @@ static void update_hooks(struct debugger *d, bool watch_changed)
         h |= DBG_HOOK_MMIO;
     if ((t & DBG_TRACE_INT) || d->n_int || d->step_left)
         h |= DBG_HOOK_INT;
+    if (d->muted)
+        h = 0;      /* catching up to a place in a replay: full speed */
     cpu->dbg_hooks = h;
     cpu->dbg_hold_irq = d->step_left && !d->step_irqs;
     cpu->single_step_mode = debug_wants_single_steps(cpu);
     cpu->exit_block = true;
 
     if (cpu->io) {
-        bool io = d->n_io || (t & (DBG_TRACE_IO | DBG_TRACE_PCI | DBG_TRACE_UNIMP));
+        bool io = !d->muted && (d->n_io || (t & (DBG_TRACE_IO | DBG_TRACE_PCI | DBG_TRACE_UNIMP)));
         cpu->io->watch = io ? io_watch : NULL;
         cpu->io->watch_opaque = io ? d : NULL;
     }
 
-    uint8_t armed = d->n_watch ? DEBUG_WATCH_ARMED : 0;
+    uint8_t armed = d->n_watch && !d->muted ? DEBUG_WATCH_ARMED : 0;
     if ((cpu->data_bp_armed & DEBUG_WATCH_ARMED) != armed || (armed && watch_changed)) {
         cpu->data_bp_armed = (uint8_t)((cpu->data_bp_armed & ~DEBUG_WATCH_ARMED) | armed);
         tlb_flush_all(&cpu->tlb);   /* watched pages lose their fast entries */
@@ -183,17 +185,39 @@ const struct dbg_stop *debugger_stop_info(const struct debugger *d)
     return &d->stop;
 }
 
+/* Scanning: note a hit that happens before the scan's limit instead of
+ * stopping. Where its cause began: before the instruction for a code
+ * breakpoint, an I/O access (during the instruction) or an interrupt;
+ * one instruction back for a watchpoint (reported after it). */
+static void note_scan_hit(struct debugger *d, enum dbg_stop_reason reason)
+{
+    uint64_t retired = cpu_retired(d->cpu);
+    if (retired < d->scan_limit) {
+        d->scan_found = true;
+        d->scan_stop = d->stop;
+        d->scan_stop.reason = reason;
+        d->scan_begin = reason == DBG_STOP_WATCH && retired ? retired - 1 : retired;
+    }
+    memset(&d->stop, 0, sizeof d->stop);
+}
+
 /* Record the stop (the caller filled the details in d->stop) and make
- * cpu_run() return at the next instruction boundary. */
-static void stop_cpu(struct debugger *d, enum dbg_stop_reason reason)
+ * cpu_run() return at the next instruction boundary. Returns false when
+ * scanning, which only notes the hit. */
+static bool stop_cpu(struct debugger *d, enum dbg_stop_reason reason)
 {
     struct cpu *cpu = d->cpu;
+    if (d->scanning) {
+        note_scan_hit(d, reason);
+        return false;
+    }
     d->stop.reason = reason;
     d->stops++;
     d->step_left = 0;
     cpu->stop_request = true;
     cpu->exit_block = true;
     update_hooks(d, false);
+    return true;
 }
 
 static void begin_stop(struct debugger *d)
@@ -270,15 +294,29 @@ bool debugger_filter_match(const struct debugger *d, uint32_t lin, uint32_t len)
     return false;
 }
 
-void debugger_unimp(struct debugger *d, const char *site, const char *fmt, ...)
+static bool unimp_seen(const struct debugger *d, const char *site, uint32_t key)
+{
+    for (unsigned k = 0; k < d->nunimp; k++) {
+        const struct dbg_unimp_seen *e = &d->unimp_seen[k];
+        if (e->key == key && (e->site == site || !strcmp(e->site, site)))
+            return true;
+    }
+    return false;
+}
+
+void debugger_unimp(struct debugger *d, const char *site, uint32_t key, const char *fmt, ...)
 {
     if (!d || !(d->trace & DBG_TRACE_UNIMP) || !d->ops || !d->ops->unimp)
         return;
-    for (unsigned k = 0; k < d->nunimp; k++)
-        if (d->unimp_seen[k] == site || !strcmp(d->unimp_seen[k], site))
-            return;
-    if (d->nunimp < DBG_MAX_UNIMP_SITES)
-        d->unimp_seen[d->nunimp++] = site;
+    if (d->unimp_full || unimp_seen(d, site, key))
+        return;
+    if (d->nunimp == DBG_MAX_UNIMP_SITES) {
+        d->unimp_full = true;
+        d->ops->unimp(d->trace_opaque, site, "more kinds of unimplemented use than can be "
+                                             "remembered: the rest are not reported");
+        return;
+    }
+    d->unimp_seen[d->nunimp++] = (struct dbg_unimp_seen){ .site = site, .key = key };
     char msg[256];
     va_list ap;
     va_start(ap, fmt);
@@ -480,8 +518,7 @@ static bool code_breakpoint_at(struct debugger *d, uint32_t lin)
             begin_stop(d);
             d->stop.bp = *bp;
             d->stop.addr = bp->addr;
-            stop_cpu(d, DBG_STOP_BREAK);
-            return true;
+            return stop_cpu(d, DBG_STOP_BREAK);
         }
     }
     return false;
@@ -666,4 +703,62 @@ void debugger_watch_fired(struct cpu *cpu)
         return;     /* a step that hit a watchpoint reports the watchpoint */
     d->stop = d->watch_hit;
     stop_cpu(d, DBG_STOP_WATCH);
+}
+
+/* ---- Going to a place in a replay ---- */
+
+void debugger_attach(struct debugger *d, struct cpu *cpu)
+{
+    d->cpu = cpu;
+    cpu->dbg = d;
+    update_hooks(d, true);
+}
+
+void debugger_set_muted(struct debugger *d, bool muted)
+{
+    if (muted == d->muted)
+        return;
+    d->muted = muted;
+    if (muted) {
+        d->muted_trace = d->trace;
+        d->trace = 0;
+        d->step_left = 0;
+        memset(&d->stop, 0, sizeof d->stop);
+        d->watch_pending = false;
+    } else {
+        d->trace = d->muted_trace;
+    }
+    update_hooks(d, true);
+}
+
+void debugger_set_scanning(struct debugger *d, bool scanning, uint64_t limit)
+{
+    if (scanning == d->scanning)
+        return;
+    d->scanning = scanning;
+    if (scanning) {
+        d->scan_limit = limit;
+        d->scan_found = false;
+        d->scan_trace = d->trace;
+        d->trace = 0;
+        d->step_left = 0;
+        memset(&d->stop, 0, sizeof d->stop);
+        d->watch_pending = false;
+        for (unsigned k = 0; k < d->nbp; k++)
+            d->scan_hits[k] = d->bp[k].hits;
+    } else {
+        d->trace = d->scan_trace;
+        for (unsigned k = 0; k < d->nbp; k++)
+            d->bp[k].hits = d->scan_hits[k];    /* the scan's hits are not real */
+    }
+    update_hooks(d, false);
+}
+
+void debugger_run_live(struct debugger *d)
+{
+    memset(&d->stop, 0, sizeof d->stop);
+    d->watch_pending = false;
+    d->resume_skip = false;
+    d->step_left = 0;
+    update_hooks(d, false);
 }

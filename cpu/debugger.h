@@ -130,7 +130,7 @@ struct dbg_trace_ops {
     /* A CPU access to MMIO (or to nothing: unassigned is true). */
     void (*mmio)(void *opaque, uint32_t phys, uint32_t value, unsigned size, bool write,
                  bool unassigned);
-    /* trace_unimp(), once per site. */
+    /* trace_unimp(), once per site (and key). */
     void (*unimp)(void *opaque, const char *site, const char *message);
 };
 
@@ -169,8 +169,23 @@ struct debugger {
     void *trace_opaque;
     struct dbg_range filter[DBG_MAX_FILTERS];   /* -dfilter; none: all */
     unsigned nfilter;
-    const char *unimp_seen[DBG_MAX_UNIMP_SITES];
+    struct dbg_unimp_seen {     /* trace_unimp() reports made: site and key */
+        const char *site;
+        uint32_t key;
+    } unimp_seen[DBG_MAX_UNIMP_SITES];
     unsigned nunimp;
+    bool unimp_full;            /* the table filled up: no more reports */
+
+    /* Going to a place in a replay (frontend/debugctl.c). */
+    bool muted;                 /* no hooks, no traces, no stops */
+    unsigned muted_trace;       /* the traces to restore */
+    bool scanning;              /* hits are noted, not stopped at */
+    unsigned scan_trace;
+    uint64_t scan_limit;        /* note hits before this instruction count */
+    bool scan_found;
+    struct dbg_stop scan_stop;  /* the last hit noted */
+    uint64_t scan_begin;        /* where its cause began (instructions) */
+    uint64_t scan_hits[DBG_MAX_BREAKPOINTS];
 };
 
 /* Attach a debugger to the CPU (cpu->dbg). NULL without memory. */
@@ -216,14 +231,62 @@ int debugger_set_filter(struct debugger *d, const struct dbg_range *ranges, unsi
 /* Does [lin, lin + len) meet the filter (always true without one)? */
 bool debugger_filter_match(const struct debugger *d, uint32_t lin, uint32_t len);
 
-/* Unimplemented device features the guest used (-d unimp): logged once
- * per call site. m is the struct machine (anything with a ->cpu). */
-void debugger_unimp(struct debugger *d, const char *site, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Unimplemented device features the guest used (-d unimp): each report
+ * is made once per call site and key; d may be NULL (no debugger). Past
+ * DBG_MAX_UNIMP_SITES different reports one last line says that the rest
+ * are left out. */
+void debugger_unimp(struct debugger *d, const char *site, uint32_t key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The debugger attached to cpu, or NULL (no CPU, or no debugger). */
+static inline struct debugger *debugger_of(const struct cpu *cpu)
+{
+    return cpu ? cpu->dbg : NULL;
+}
+
+/* Does d want trace_unimp() reports now? */
+static inline bool debugger_wants_unimp(const struct debugger *d)
+{
+    return d && (d->trace & DBG_TRACE_UNIMP);
+}
+
+/* trace_unimp(m, fmt, ...): report, once per call site, a feature the
+ * guest used that the device does not implement. m is anything with a
+ * struct cpu *cpu member: the machine, or a device that was handed the
+ * machine's CPU (device_ops.set_cpu); m->cpu may be NULL, as in device
+ * tests without a CPU. The message says in hardware terms what the guest
+ * did and what happens instead, e.g. "ATA command f2h (SECURITY UNLOCK)
+ * is not implemented: aborted". With -d unimp off it costs one test and
+ * evaluates none of the arguments; it belongs on the paths that handle
+ * what is missing, never on the path of an access that works.
+ * trace_unimp_key(m, key, fmt, ...) reports once per call site and key:
+ * one line per unknown command byte, say, from one call site. */
 #define DBG_STR2(x) #x
 #define DBG_STR(x) DBG_STR2(x)
-#define trace_unimp(m, ...) \
-    debugger_unimp((m)->cpu->dbg, __FILE__ ":" DBG_STR(__LINE__), __VA_ARGS__)
+#define trace_unimp_key(m, key, ...)                                                    \
+    do {                                                                                \
+        struct debugger *unimp_dbg_ = debugger_of((m)->cpu);                            \
+        if (debugger_wants_unimp(unimp_dbg_))                                           \
+            debugger_unimp(unimp_dbg_, __FILE__ ":" DBG_STR(__LINE__), (uint32_t)(key), \
+                           __VA_ARGS__);                                                \
+    } while (0)
+#define trace_unimp(m, ...) trace_unimp_key(m, 0, __VA_ARGS__)
+
+/* ---- Going to a place in a replay (frontend/debugctl.c) ---- */
+
+/* The machine was rebuilt: the debugger moves to its new CPU. */
+void debugger_attach(struct debugger *d, struct cpu *cpu);
+/* Muted, the CPU runs at full speed: no hook, trace or stop (the
+ * breakpoints stay for later). Muting clears a stop in force. */
+void debugger_set_muted(struct debugger *d, bool muted);
+/* Scanning, breakpoints and watchpoints do not stop the CPU: the last one
+ * hit before the instruction count limit is kept in scan_stop, and where
+ * its cause began in scan_begin (reverse-continue runs the recording
+ * forward once to find it). Traces are off meanwhile. */
+void debugger_set_scanning(struct debugger *d, bool scanning, uint64_t limit);
+/* Run on from here with no stop in force and without skipping a
+ * breakpoint at this instruction: a hit found by a scan happens again. */
+void debugger_run_live(struct debugger *d);
 
 /* ---- Guest memory without side effects ---- */
 

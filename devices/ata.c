@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "debugger.h"
+
 #define ATA_DELAY_NS 2000u      /* command (or next DRQ block) turnaround */
 #define ATA_RESET_NS 10000u     /* SRST released until the signature is up */
 #define ATA_DMA_NS 4000u        /* bus master started until the data moved */
@@ -645,6 +647,86 @@ static void try_dma(struct ata_drive *d)
         disk_dma(d);
 }
 
+/* ---- commands this model does not implement ---- */
+
+/* The name of an ATA-6 command this model has no code for (chapter 8). */
+static const char *unimplemented_command_name(uint8_t cmd)
+{
+    switch (cmd) {
+    case 0x03: return "CFA REQUEST EXTENDED ERROR";
+    case 0x22: case 0x23: return "READ LONG";
+    case 0x26: return "READ DMA QUEUED EXT";
+    case 0x27: return "READ NATIVE MAX ADDRESS EXT";
+    case 0x2F: return "READ LOG EXT";
+    case 0x32: case 0x33: return "WRITE LONG";
+    case 0x36: return "WRITE DMA QUEUED EXT";
+    case 0x37: return "SET MAX ADDRESS EXT";
+    case 0x38: return "CFA WRITE SECTORS WITHOUT ERASE";
+    case 0x3F: return "WRITE LOG EXT";
+    case 0x50: return "FORMAT TRACK";
+    case 0x87: return "CFA TRANSLATE SECTOR";
+    case 0x92: return "DOWNLOAD MICROCODE";
+    case 0xA2: return "SERVICE";
+    case 0xB0: return "SMART";
+    case 0xB1: return "DEVICE CONFIGURATION";
+    case 0xC0: return "CFA ERASE SECTORS";
+    case 0xC7: return "READ DMA QUEUED";
+    case 0xCC: return "WRITE DMA QUEUED";
+    case 0xCD: return "CFA WRITE MULTIPLE WITHOUT ERASE";
+    case 0xD1: return "CHECK MEDIA CARD TYPE";
+    case 0xDA: return "GET MEDIA STATUS";
+    case 0xDE: return "MEDIA LOCK";
+    case 0xDF: return "MEDIA UNLOCK";
+    case 0xE4: return "READ BUFFER";
+    case 0xE8: return "WRITE BUFFER";
+    case 0xED: return "MEDIA EJECT";
+    case 0xF1: return "SECURITY SET PASSWORD";
+    case 0xF2: return "SECURITY UNLOCK";
+    case 0xF3: return "SECURITY ERASE PREPARE";
+    case 0xF4: return "SECURITY ERASE UNIT";
+    case 0xF5: return "SECURITY FREEZE LOCK";
+    case 0xF6: return "SECURITY DISABLE PASSWORD";
+    case 0xF8: return "READ NATIVE MAX ADDRESS";
+    case 0xF9: return "SET MAX ADDRESS";
+    default: return "not an ATA-6 command";
+    }
+}
+
+/* Commands a disk or a CD-ROM drive here executes, or aborts because
+ * ATA-6 says its kind of device does (NOP always; a disk: the PACKET
+ * commands and DEVICE RESET; a PACKET device: the disk's commands). */
+static bool modelled_command(uint8_t cmd)
+{
+    struct rw_command rw;
+    if (rw_command(cmd, &rw) || (cmd & 0xF0) == CMD_RECALIBRATE)
+        return true;
+    switch (cmd) {
+    case CMD_NOP: case CMD_DEVICE_RESET: case CMD_READ_VERIFY: case CMD_READ_VERIFY_NR:
+    case CMD_READ_VERIFY_EXT: case CMD_SEEK: case CMD_EXEC_DIAG: case CMD_INIT_PARAMS:
+    case CMD_STANDBY_IMMEDIATE_OLD: case CMD_IDLE_IMMEDIATE_OLD: case CMD_STANDBY_OLD:
+    case CMD_IDLE_OLD: case CMD_CHECK_POWER_MODE_OLD: case CMD_SLEEP_OLD:
+    case CMD_PACKET: case CMD_IDENTIFY_PACKET: case CMD_SET_MULTIPLE:
+    case CMD_STANDBY_IMMEDIATE: case CMD_IDLE_IMMEDIATE: case CMD_STANDBY: case CMD_IDLE:
+    case CMD_CHECK_POWER_MODE: case CMD_SLEEP: case CMD_FLUSH_CACHE: case CMD_FLUSH_CACHE_EXT:
+    case CMD_IDENTIFY: case CMD_SET_FEATURES:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A command about to be aborted: say so when it is one this model lacks
+ * rather than one the device would abort anyway. */
+static void report_unmodelled(struct ata_drive *d)
+{
+    uint8_t cmd = d->s.cmd;
+    if (modelled_command(cmd))
+        return;
+    trace_unimp_key(d->ch, cmd, "ATA command %02xh (%s) to the %s is not implemented: aborted",
+                    cmd, unimplemented_command_name(cmd),
+                    d->kind == ATA_CDROM ? "ATAPI CD-ROM drive" : "disk");
+}
+
 /* ---- ATA commands ---- */
 
 static void cmd_read_write(struct ata_drive *d, const struct rw_command *rw)
@@ -721,6 +803,30 @@ static bool valid_xfer_mode(uint8_t mode)
            (mode >= 0x40 && mode <= 0x45);
 }
 
+/* SET FEATURES subcommands of ATA-6 (8.37, table 29) this model lacks. */
+static const char *unimplemented_feature_name(uint8_t feature)
+{
+    switch (feature) {
+    case 0x05: return "enable advanced power management";
+    case 0x85: return "disable advanced power management";
+    case 0x06: return "enable power-up in standby";
+    case 0x86: return "disable power-up in standby";
+    case 0x07: return "power-up in standby device spin-up";
+    case 0x0A: return "enable CFA power mode 1";
+    case 0x8A: return "disable CFA power mode 1";
+    case 0x31: return "disable Media Status Notification";
+    case 0x95: return "enable Media Status Notification";
+    case 0x42: return "enable automatic acoustic management";
+    case 0xC2: return "disable automatic acoustic management";
+    case 0x43: return "set maximum host interface sector times";
+    case 0x5D: return "enable release interrupt";
+    case 0xDD: return "disable release interrupt";
+    case 0x5E: return "enable SERVICE interrupt";
+    case 0xDE: return "disable SERVICE interrupt";
+    default: return "not an ATA-6 subcommand";
+    }
+}
+
 static void cmd_set_features(struct ata_drive *d)
 {
     struct ata_state *s = &d->s;
@@ -746,6 +852,9 @@ static void cmd_set_features(struct ata_drive *d)
     case SF_REVERT_OFF:
         break;
     default:
+        trace_unimp_key(d->ch, s->tf.feature, "ATA SET FEATURES subcommand %02xh (%s) is "
+                        "not implemented: aborted", s->tf.feature,
+                        unimplemented_feature_name(s->tf.feature));
         finish_error(d, ATA_ER_ABRT);
         return;
     }
@@ -835,6 +944,7 @@ static void execute_disk(struct ata_drive *d)
         cmd_identify(d, false);
         break;
     default:            /* NOP, DEVICE RESET, PACKET, IDENTIFY PACKET, ... */
+        report_unmodelled(d);
         finish_error(d, ATA_ER_ABRT);
         break;
     }
@@ -1131,6 +1241,10 @@ static void pc_read_toc(struct ata_drive *d)
         len = toc_raw(d, d->s.buf);
         break;
     default:
+        trace_unimp_key(d->ch, format, "ATAPI READ TOC/PMA/ATIP format %u (%s) is not "
+                        "implemented: CHECK CONDITION, invalid field", format,
+                        format == 3 ? "PMA" : format == 4 ? "ATIP" : format == 5 ? "CD-TEXT"
+                                                                      : "reserved");
         atapi_invalid_field(d);
         return;
     }
@@ -1181,6 +1295,8 @@ static void pc_mode_sense(struct ata_drive *d)
     if (page == 0x2A || page == 0x3F)
         len += mode_page_capabilities(d, b + len, changeable);
     if (len == 8) {
+        trace_unimp_key(d->ch, page, "ATAPI MODE SENSE page %02xh is not implemented (only "
+                        "01h and 2Ah are): CHECK CONDITION, invalid field", page);
         atapi_invalid_field(d);
         return;
     }
@@ -1331,6 +1447,40 @@ static bool ignores_unit_attention(uint8_t op)
            op == GPCMD_GET_EVENT_STATUS;
 }
 
+/* Packet commands (MMC-3, SPC-2) a CD-ROM or DVD-ROM drive may take that
+ * this model lacks; NULL for those of writers, which a read-only drive
+ * rejects as this one does (and for opcodes that name no command). */
+static const char *unimplemented_packet_name(uint8_t op)
+{
+    switch (op) {
+    case 0x01: return "REZERO UNIT";
+    case 0x15: return "MODE SELECT(6)";
+    case 0x1A: return "MODE SENSE(6)";
+    case 0x23: return "READ FORMAT CAPACITIES";
+    case 0x2F: return "VERIFY(10)";
+    case 0x35: return "SYNCHRONIZE CACHE";
+    case 0x42: return "READ SUB-CHANNEL";
+    case 0x44: return "READ HEADER";
+    case 0x45: return "PLAY AUDIO(10)";
+    case 0x47: return "PLAY AUDIO MSF";
+    case 0x4B: return "PAUSE/RESUME";
+    case 0x4E: return "STOP PLAY/SCAN";
+    case 0x52: return "READ TRACK INFORMATION";
+    case 0x55: return "MODE SELECT(10)";
+    case 0x5C: return "READ BUFFER CAPACITY";
+    case 0xA3: return "SEND KEY";
+    case 0xA4: return "REPORT KEY";
+    case 0xA5: return "PLAY AUDIO(12)";
+    case 0xAC: return "GET PERFORMANCE";
+    case 0xAD: return "READ DVD STRUCTURE";
+    case 0xB6: return "SET STREAMING";
+    case 0xB9: return "READ CD MSF";
+    case 0xBA: return "SCAN";
+    case 0xBE: return "READ CD";
+    default: return NULL;
+    }
+}
+
 static void atapi_dispatch(struct ata_drive *d)
 {
     const uint8_t *p = d->s.packet;
@@ -1382,6 +1532,10 @@ static void atapi_dispatch(struct ata_drive *d)
         pc_mechanism_status(d);
         break;
     default:
+        if (unimplemented_packet_name(p[0]))
+            trace_unimp_key(d->ch, p[0], "ATAPI packet command %02xh (%s) is not implemented: "
+                            "CHECK CONDITION, invalid opcode", p[0],
+                            unimplemented_packet_name(p[0]));
         atapi_fail(d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_OPCODE, 0);
         break;
     }
@@ -1441,6 +1595,7 @@ static void execute_cdrom(struct ata_drive *d)
         finish_ok(d);
         break;
     default:
+        report_unmodelled(d);
         set_signature(d);
         finish_error(d, ATA_ER_ABRT);
         break;

@@ -32,6 +32,8 @@
 #include "clock.h"
 #include "irq.h"
 
+struct cpu;
+
 /* Status register (ATA-6 7.15). */
 #define ATA_SR_BSY  0x80
 #define ATA_SR_DRDY 0x40
@@ -154,6 +156,7 @@ struct ata_channel {
     struct irq_line irq;
     struct ata_dma dma;
     unsigned index;             /* 0 = primary, 1 = secondary (serial numbers) */
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 /* The handlers for a channel's ports (opaque: the struct ata_channel):

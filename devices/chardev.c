@@ -267,7 +267,7 @@ const struct device_ops chardev_ops = {
     .destroy = chardev_close,
 };
 
-static int open_kind(struct chardev *cd, const char *path)
+static int open_kind(struct chardev *cd, const char *path, bool append)
 {
     switch (cd->kind) {
     case CHARDEV_STDIO:
@@ -277,7 +277,7 @@ static int open_kind(struct chardev *cd, const char *path)
         tty_acquire(cd);
         return 0;
     case CHARDEV_FILE:
-        cd->out = fopen(path, "wb");
+        cd->out = fopen(path, append ? "ab" : "wb");
         if (!cd->out) {
             fprintf(stderr, "ember: -serial file:%s: %s\n", path, strerror(errno));
             return -1;
@@ -288,7 +288,8 @@ static int open_kind(struct chardev *cd, const char *path)
     }
 }
 
-struct chardev *chardev_open(struct device_list *devs, enum chardev_kind kind, const char *path)
+struct chardev *chardev_open(struct device_list *devs, enum chardev_kind kind, const char *path,
+                             bool append)
 {
     struct chardev *cd = calloc(1, sizeof *cd);
     if (!cd) {
@@ -297,7 +298,7 @@ struct chardev *chardev_open(struct device_list *devs, enum chardev_kind kind, c
     }
     cd->kind = kind;
     cd->in_fd = -1;
-    if (open_kind(cd, path) < 0) {
+    if (open_kind(cd, path, append) < 0) {
         free(cd);
         return NULL;
     }

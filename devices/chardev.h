@@ -32,10 +32,11 @@ struct chardev {
 extern const struct device_ops chardev_ops;
 extern const struct serial_host_ops chardev_serial_ops;
 
-/* Open a chardev (path: the output file of CHARDEV_FILE) and add it to
- * devs, which closes it when the machine goes. Returns NULL after
- * printing why. */
-struct chardev *chardev_open(struct device_list *devs, enum chardev_kind kind, const char *path);
+/* Open a chardev (path: the output file of CHARDEV_FILE, emptied first
+ * unless append) and add it to devs, which closes it when the machine
+ * goes. Returns NULL after printing why. */
+struct chardev *chardev_open(struct device_list *devs, enum chardev_kind kind, const char *path,
+                             bool append);
 
 void chardev_write(struct chardev *cd, uint8_t byte);
 /* 1 and *byte when a byte is waiting, 0 when none is now, -1 when the

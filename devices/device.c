@@ -22,6 +22,13 @@ void devices_reset(struct device_list *list)
             list->entries[k].ops->reset(list->entries[k].dev);
 }
 
+void devices_set_cpu(struct device_list *list, struct cpu *cpu)
+{
+    for (unsigned k = 0; k < list->count; k++)
+        if (list->entries[k].ops->set_cpu)
+            list->entries[k].ops->set_cpu(list->entries[k].dev, cpu);
+}
+
 void devices_destroy(struct device_list *list)
 {
     for (unsigned k = list->count; k-- > 0;)

@@ -26,11 +26,19 @@ struct device_state {
     void (*post_load)(void *dev);
 };
 
+struct cpu;
+
 struct device_ops {
     const char *name;
     void (*reset)(void *dev);
     void (*destroy)(void *dev);
     const struct device_state *state;
+    /* The machine's CPU, kept by a device that reports what the guest asks
+     * of it that it does not implement: trace_unimp(dev, ...) looks at the
+     * CPU's debugger (cpu->dbg, NULL while none is attached) when it
+     * reports (-d unimp; cpu/debugger.h). NULL for devices that report
+     * nothing. Called once, after the board is built. */
+    void (*set_cpu)(void *dev, struct cpu *cpu);
 };
 
 #define MACHINE_MAX_DEVICES 64
@@ -48,6 +56,8 @@ struct device_list {
 /* Returns 0, or -1 when the list is full. */
 int device_add(struct device_list *list, const struct device_ops *ops, void *dev);
 void devices_reset(struct device_list *list);
+/* Hand cpu to every device that has set_cpu. */
+void devices_set_cpu(struct device_list *list, struct cpu *cpu);
 void devices_destroy(struct device_list *list);
 
 /* Snapshots of device state: a byte image of every declared field, by

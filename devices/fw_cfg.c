@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger.h"
+
 #define FW_CFG_SIG "QEMU"
 #define DMA_ACCESS_SIZE 16          /* be32 control, be32 length, be64 address */
 
@@ -275,9 +277,12 @@ static void dma_transfer(struct fw_cfg *f, uint64_t access)
     uint32_t status = 0;
     if (control & FW_CFG_DMA_CTL_SELECT)
         select_key(f, (uint16_t)(control >> 16));
-    if (control & FW_CFG_DMA_CTL_WRITE)
+    if (control & FW_CFG_DMA_CTL_WRITE) {
+        trace_unimp_key(f, f->selector, "fw_cfg DMA write of %u bytes to item %04xh is not "
+                        "implemented (no item is writable): the transfer ends with an error",
+                        length, f->selector);
         status = FW_CFG_DMA_CTL_ERROR;
-    else if (control & FW_CFG_DMA_CTL_READ) {
+    } else if (control & FW_CFG_DMA_CTL_READ) {
         if (address + length > 0x100000000ull)
             status = FW_CFG_DMA_CTL_ERROR;
         else
@@ -343,6 +348,12 @@ static void fw_cfg_destroy_dev(void *dev)
     fw_cfg_destroy(dev);
 }
 
+static void fw_cfg_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct fw_cfg *f = dev;
+    f->cpu = cpu;
+}
+
 static const struct state_field fw_cfg_fields[] = {
     STATE_FIELD(struct fw_cfg, selector),
     STATE_FIELD(struct fw_cfg, offset),
@@ -355,6 +366,7 @@ static const struct device_state fw_cfg_state = {
 
 const struct device_ops fw_cfg_ops = {
     .name = "fw_cfg", .reset = fw_cfg_reset, .destroy = fw_cfg_destroy_dev, .state = &fw_cfg_state,
+    .set_cpu = fw_cfg_set_cpu,
 };
 
 struct fw_cfg *fw_cfg_create(struct io_bus *io, struct phys_mem *mem)

@@ -21,6 +21,8 @@
 #include "device.h"
 #include "memory.h"
 
+struct cpu;
+
 #define FW_CFG_PORT_SEL 0x510
 #define FW_CFG_PORT_DATA 0x511
 #define FW_CFG_PORT_DMA 0x514
@@ -92,6 +94,7 @@ struct fw_cfg {
     uint32_t offset;            /* next byte of the selected item */
     uint8_t dma_address[8];     /* big endian, as written to 0x514-0x51B */
     struct phys_mem *mem;
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops fw_cfg_ops;

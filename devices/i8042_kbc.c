@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger.h"
+
 /* Controller commands (writes to 0x64). */
 enum {
     CMD_READ_RAM = 0x20,            /* 20-3F: read RAM byte 0-31 */
@@ -283,6 +285,25 @@ static void write_data(struct i8042 *kbc, uint8_t value)
 
 /* ---- controller commands ---- */
 
+/* Commands of PS/2 and AT controllers (IBM PS/2 Technical Reference; the
+ * AMI and Phoenix firmware that most PC controllers ran) that this one
+ * does not have. */
+static const char *unimplemented_command_name(uint8_t cmd)
+{
+    switch (cmd) {
+    case 0xA1: return "read controller firmware version";
+    case 0xA5: return "load security password";
+    case 0xA6: return "enable security";
+    case 0xAC: return "diagnostic dump";
+    case 0xC1: return "poll input port low nibble";
+    case 0xC2: return "poll input port high nibble";
+    case 0xCA: return "read controller mode";
+    case 0xCB: return "write controller mode";
+    case 0xE0: return "read test inputs";
+    default: return "no such command";
+    }
+}
+
 static bool waits_for_data(uint8_t cmd)
 {
     return (cmd >= CMD_WRITE_RAM && cmd < CMD_WRITE_RAM + I8042_RAM_SIZE) ||
@@ -341,7 +362,10 @@ static void command(struct i8042 *kbc, uint8_t cmd)
     default:
         if (cmd >= CMD_PULSE)
             pulse_output_port(kbc, cmd);
-        break;              /* other commands: no such function here */
+        else                /* other commands: no such function here */
+            trace_unimp_key(kbc, cmd, "i8042 controller command %02xh (%s) is not "
+                            "implemented: ignored", cmd, unimplemented_command_name(cmd));
+        break;
     }
 }
 
@@ -467,6 +491,13 @@ static const struct state_field kbc_fields[] = {
     STATE_FIELD(struct i8042, aux_irq_level),
 };
 
+/* The controller reports what it does not implement (trace_unimp). */
+static void kbc_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct i8042 *kbc = dev;
+    kbc->cpu = cpu;
+}
+
 static const struct device_state kbc_state = {
     .version = 1,
     .fields = kbc_fields,
@@ -479,6 +510,7 @@ const struct device_ops i8042_ops = {
     .reset = kbc_reset,
     .destroy = kbc_destroy,
     .state = &kbc_state,
+    .set_cpu = kbc_set_cpu,
 };
 
 /* Add a device to the list, or free it when the list is full. */

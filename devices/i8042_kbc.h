@@ -80,6 +80,7 @@ struct i8042 {
     struct irq_line kbd_irq, aux_irq;
     void (*reset)(void *opaque);
     void *reset_opaque;
+    struct cpu *cpu;                /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops i8042_ops;

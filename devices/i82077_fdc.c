@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger.h"
+
 #define FDC_CMD_NS 20000u       /* command bytes in, until execution starts */
 #define FDC_SEEK_NS 100000u     /* a seek or recalibrate */
 #define FDC_RESET_NS 10000u     /* reset released, until the polling interrupt */
@@ -523,7 +525,12 @@ static void start_format(struct i82077 *f)
         finish_transfer(f, ST0_ABNORMAL, ST1_NW, 0);
         return;
     }
-    if (s->n != 2 || !s->cmd[3] || s->cmd[3] > f->drive[s->drive].format->spt) {
+    const struct fdc_format *fmt = f->drive[s->drive].format;
+    if (s->n != 2 || !s->cmd[3] || s->cmd[3] > fmt->spt) {
+        if (s->cmd[3])      /* the image's layout is fixed by its size */
+            trace_unimp(f, "82077AA FORMAT TRACK of %u sectors of %u bytes is not implemented "
+                        "on a %s image (%u sectors of 512 bytes a track): ended with ST1 ND",
+                        s->cmd[3], 128u << (s->n & 7), fmt->name, fmt->spt);
         finish_transfer(f, ST0_ABNORMAL, ST1_ND, 0);
         return;
     }
@@ -607,14 +614,41 @@ static void dispatch(struct i82077 *f)
     }
 }
 
+/* The 82077AA commands (datasheet 5.0, table 5-1) this model lacks,
+ * by opcode (the low 5 bits of the first byte). */
+static const char *unimplemented_command_name(uint8_t byte)
+{
+    switch (byte & 0x1F) {
+    case 0x02: return "READ TRACK";
+    case 0x09: return "WRITE DELETED DATA";
+    case 0x0C: return "READ DELETED DATA";
+    case 0x11: return "SCAN EQUAL";
+    case 0x16: return "VERIFY";
+    case 0x19: return "SCAN LOW OR EQUAL";
+    case 0x1D: return "SCAN HIGH OR EQUAL";
+    default: return NULL;
+    }
+}
+
+/* A first byte that is no command here: the chip answers "invalid" (ST0
+ * 80h), rightly unless the 82077AA has the command. */
+static void invalid_command(struct i82077 *f, uint8_t value)
+{
+    const char *name = unimplemented_command_name(value);
+    if (name)
+        trace_unimp_key(f, value & 0x1F, "82077AA floppy command %02xh (%s) is not "
+                        "implemented: answered invalid (ST0 80h)", value, name);
+    uint8_t r = ST0_INVALID;
+    set_result(f, &r, 1, false);
+}
+
 static void command_byte(struct i82077 *f, uint8_t value)
 {
     struct fdc_state *s = &f->s;
     if (s->cmd_pos == 0) {
         const struct fdc_command *c = lookup(value);
         if (!c) {
-            uint8_t r = ST0_INVALID;
-            set_result(f, &r, 1, false);
+            invalid_command(f, value);
             return;
         }
         s->cmd_len = c->len;
@@ -899,6 +933,12 @@ static void i82077_post_load(void *dev)
     irq_set(&f->irq, f->s.irq_level);
 }
 
+static void i82077_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct i82077 *f = dev;
+    f->cpu = cpu;
+}
+
 static const struct state_field i82077_fields[] = {
     STATE_FIELD(struct i82077, s),
 };
@@ -915,6 +955,7 @@ const struct device_ops i82077_ops = {
     .reset = i82077_reset,
     .destroy = i82077_destroy,
     .state = &i82077_state,
+    .set_cpu = i82077_set_cpu,
 };
 
 struct i82077 *i82077_create(struct io_bus *io, struct clock *clock, struct irq_line irq,

@@ -45,6 +45,8 @@
 #define FDC_DRIVES 2
 #define FDC_SECTOR 512u
 
+struct cpu;
+
 /* A disk format: geometry, the CMOS drive type that reads it, and the
  * data rates (bit n: DSR rate n) that find its sectors. */
 struct fdc_format {
@@ -101,6 +103,7 @@ struct i82077 {
     struct timer timer;
     struct irq_line irq;
     struct i8237_pair *dma;
+    struct cpu *cpu;                /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops i82077_ops;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger.h"
+
 enum {
     REG_STATUS = 8, REG_REQUEST = 9, REG_SINGLE_MASK = 10, REG_MODE = 11,
     REG_CLEAR_FLIPFLOP = 12, REG_TEMP_MASTER_CLEAR = 13, REG_CLEAR_MASK = 14, REG_ALL_MASK = 15,
@@ -220,8 +222,28 @@ static void write_chip(struct i8237 *chip, unsigned reg, uint8_t value)
     }
 }
 
+/* Transfers no device starts: memory-to-memory (channels 0 and 1 copy a
+ * block by themselves), a software DREQ (request register), and cascade
+ * mode on a channel other than 4, where an ISA bus master would take the
+ * bus. Here only devices move data (i8237_transfer): none of these does. */
+static void check_unimplemented(struct i8237_pair *dma, int n, unsigned reg, uint8_t value)
+{
+    int channel = n * 4 + (value & 3);
+    if (reg == REG_STATUS && (value & DMA_CMD_MEM_TO_MEM))
+        trace_unimp_key(dma, n, "8237 DMA %u command register %02xh enables "
+                        "memory-to-memory transfers, which are not implemented: none happen",
+                        n + 1, value);
+    else if (reg == REG_REQUEST && (value & 4))
+        trace_unimp_key(dma, channel, "8237 DMA software request (request register %02xh) "
+                        "on channel %d is not implemented: no transfer starts", value, channel);
+    else if (reg == REG_MODE && (value & DMA_MODE_CASCADE) == DMA_MODE_CASCADE && channel != 4)
+        trace_unimp_key(dma, channel, "8237 DMA cascade mode (mode register %02xh) on channel "
+                        "%d is not implemented: no bus master can use it", value, channel);
+}
+
 static void chip_access_write(struct i8237_pair *dma, int n, unsigned reg, uint8_t value)
 {
+    check_unimplemented(dma, n, reg, value);
     unsigned before = ready_mask(dma);
     write_chip(&dma->chip[n], reg, value);
     notify_ready(dma, before);
@@ -303,6 +325,12 @@ static void i8237_destroy(void *dev)
     free(dev);
 }
 
+static void i8237_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct i8237_pair *dma = dev;
+    dma->cpu = cpu;
+}
+
 static const struct state_field i8237_fields[] = {
     STATE_FIELD(struct i8237_pair, chip),
     STATE_FIELD(struct i8237_pair, page),
@@ -319,6 +347,7 @@ const struct device_ops i8237_pair_ops = {
     .reset = i8237_reset,
     .destroy = i8237_destroy,
     .state = &i8237_state,
+    .set_cpu = i8237_set_cpu,
 };
 
 struct i8237_pair *i8237_create(struct io_bus *io, struct phys_mem *mem)

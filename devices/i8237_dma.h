@@ -46,7 +46,10 @@
 #define DMA_MODE_DECREMENT 0x20
 #define DMA_MODE_CASCADE 0xC0
 
+#define DMA_CMD_MEM_TO_MEM 0x01     /* command register: memory-to-memory enable */
 #define DMA_CMD_DISABLE 0x04        /* command register: controller disable */
+
+struct cpu;
 
 struct i8237_channel {
     uint16_t base_address, base_count;
@@ -76,6 +79,7 @@ struct i8237_pair {
     uint8_t page[16];               /* 0x80-0x8F */
     struct i8237_client client[DMA_CHANNELS];
     struct phys_mem *mem;
+    struct cpu *cpu;                /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops i8237_pair_ops;

@@ -7,8 +7,8 @@
  * (I/O 4D0h and 4D1h).
  *
  * The chip is always in 8086/8088 mode: an x86 CPU cannot run the 8080/85
- * CALL sequence, so ICW4 uPM is ignored, as are BUF and M/S (they only
- * steer the data bus buffers). */
+ * CALL sequence, so ICW4 uPM is ignored (and reported to -d unimp), as are
+ * BUF and M/S (they only steer the data bus buffers). */
 #include "i8259_pic.h"
 
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "debugger.h"
 
 enum { MASTER, SLAVE };
 
@@ -25,6 +26,7 @@ enum { MASTER, SLAVE };
 #define ICW1_LTIM 0x08          /* level-triggered inputs */
 #define ICW1_SELECT 0x10
 /* ICW4. */
+#define ICW4_UPM 0x01           /* 8086/8088 mode (0: MCS-80/85) */
 #define ICW4_AEOI 0x02
 #define ICW4_SFNM 0x10
 /* OCW2 (A0 = 0, D4 = 0, D3 = 0): R, SL, EOI and the level L2-L0. */
@@ -326,16 +328,42 @@ static void write_ocw3(struct i8259 *c, uint8_t v)
         c->read_isr = (v & OCW3_RIS) != 0;
 }
 
+static const char *chip_name(const struct i8259 *c)
+{
+    return c->is_master ? "master" : "slave";
+}
+
+/* MCS-80/85 mode: ICW4 with uPM = 0, or no ICW4 at all (ICW1 IC4 = 0),
+ * which the datasheet says sets every ICW4 bit to 0. The INTA sequence of
+ * that mode (a CALL opcode and a 16-bit address) means nothing to an x86
+ * CPU, so the chip stays in 8086 mode. */
+static void check_icw1(struct i8259_pair *p, const struct i8259 *c, uint8_t v)
+{
+    if (!(v & ICW1_IC4))
+        trace_unimp(p, "8259 %s ICW1 %02xh without ICW4 (IC4 = 0) selects MCS-80/85 mode, "
+                    "which is not implemented: 8086 mode", chip_name(c), v);
+}
+
+static void check_icw4(struct i8259_pair *p, const struct i8259 *c, uint8_t v)
+{
+    if (c->icw_expected == 4 && !(v & ICW4_UPM))
+        trace_unimp(p, "8259 %s ICW4 %02xh selects MCS-80/85 mode (uPM = 0), which is not "
+                    "implemented: 8086 mode", chip_name(c), v);
+}
+
 static void chip_write(struct i8259_pair *p, struct i8259 *c, unsigned a0, uint8_t v)
 {
     if (a0 == 0) {
-        if (v & ICW1_SELECT)
+        if (v & ICW1_SELECT) {
+            check_icw1(p, c, v);
             write_icw1(c, v);
-        else if (v & OCW3_SELECT)
+        } else if (v & OCW3_SELECT) {
             write_ocw3(c, v);
-        else
+        } else {
             write_ocw2(c, v);
+        }
     } else if (c->icw_expected) {
+        check_icw4(p, c, v);
         write_next_icw(c, v);
     } else {
         c->imr = v;     /* OCW1 */
@@ -471,6 +499,12 @@ static void pair_post_load(void *dev)
     irq_set(&p->intr, p->chip[MASTER].int_output);
 }
 
+static void pair_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct i8259_pair *p = dev;
+    p->cpu = cpu;
+}
+
 static const struct state_field pair_fields[] = {
     STATE_FIELD(struct i8259_pair, chip),
 };
@@ -487,6 +521,7 @@ const struct device_ops i8259_ops = {
     .reset = pair_reset,
     .destroy = pair_destroy,
     .state = &pair_state,
+    .set_cpu = pair_set_cpu,
 };
 
 struct i8259_pair *i8259_create(struct io_bus *io)

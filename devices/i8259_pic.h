@@ -51,6 +51,7 @@ struct i8259 {
 struct i8259_pair {
     struct i8259 chip[2];       /* [0] master, [1] slave */
     struct irq_line intr;       /* the master's INT output: the CPU's INTR */
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops i8259_ops;

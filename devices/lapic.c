@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger.h"
+
 #define APIC_PAGE 0x1000u
 #define APIC_ID_BITS 0xFF000000u
 #define APIC_LDR_BITS 0xFF000000u
@@ -306,6 +308,9 @@ static void lint_evaluate(struct lapic *l, int n, bool rising)
             deliver_init(l);
         break;
     default:                            /* ExtINT; SMI (no SMM here) */
+        if (delivery_mode(entry) == APIC_DM_SMI && rising && !(entry & APIC_LVT_MASKED))
+            trace_unimp_key(l, n, "local APIC LINT%d with delivery mode SMI (LVT %08xh) is "
+                            "not implemented (no SMM): the edge is ignored", n, entry);
         update_intr(l);
         break;
     }
@@ -471,8 +476,10 @@ bool lapic_accept_message(void *opaque, const struct apic_message *msg)
     case APIC_DM_INIT:
         deliver_init(l);
         return true;
-    case APIC_DM_SMI:
-        return true;            /* accepted; there is no SMM to enter */
+    case APIC_DM_SMI:           /* accepted; there is no SMM to enter */
+        trace_unimp(l, "local APIC: an SMI message (I/O APIC vector %02xh) is not implemented "
+                    "(no SMM): accepted and ignored", msg->vector);
+        return true;
     default:
         return false;
     }
@@ -529,7 +536,15 @@ static void send_ipi(struct lapic *l)
         if ((low & APIC_LEVEL_ASSERT) || !(low & APIC_TRIGGER_LEVEL))
             deliver_init(l);
         break;
-    default:    /* start-up: the BSP is not waiting for one; SMI, remote read */
+    case APIC_DM_SMI:
+        trace_unimp(l, "local APIC: an SMI IPI (ICR %08xh) is not implemented (no SMM): "
+                    "ignored", low);
+        break;
+    case APIC_DM_REMOTE_READ:
+        trace_unimp(l, "local APIC: a remote read IPI (ICR %08xh) is not implemented: RRD "
+                    "stays 0 and remote read status never says valid", low);
+        break;
+    default:    /* start-up: the BSP is not waiting for one */
         break;
     }
 }
@@ -621,6 +636,11 @@ static void write_lvt(struct lapic *l, enum lapic_lvt which, uint32_t v)
     *entry = (v & lvt_writable[which]) | (old & APIC_REMOTE_IRR);
     if (!software_enabled(l))
         *entry |= APIC_LVT_MASKED;
+    /* The CPU's performance counters (cpu/ops_system.c) count, but have no
+     * way to the APIC: an overflow never interrupts. */
+    if (which == LVT_PERF && !(*entry & APIC_LVT_MASKED))
+        trace_unimp(l, "local APIC LVT performance counter entry %08xh unmasked: counter "
+                    "overflow interrupts are not implemented, none comes", *entry);
     if (which == LVT_TIMER && ((old ^ *entry) & APIC_TIMER_PERIODIC))
         timer_rebase(l);
     else if (which == LVT_LINT0 || which == LVT_LINT1)
@@ -780,6 +800,12 @@ static void lapic_post_load(void *dev)
     update_intr(l);
 }
 
+static void lapic_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct lapic *l = dev;
+    l->cpu = cpu;
+}
+
 static const struct state_field lapic_fields[] = {
     STATE_FIELD(struct lapic, s),
 };
@@ -796,6 +822,7 @@ const struct device_ops lapic_ops = {
     .reset = lapic_reset,
     .destroy = lapic_destroy,
     .state = &lapic_state_desc,
+    .set_cpu = lapic_set_cpu,
 };
 
 struct lapic *lapic_create(struct phys_mem *mem, struct clock *clock,

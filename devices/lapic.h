@@ -48,6 +48,8 @@
 #include "irq.h"
 #include "memory.h"
 
+struct cpu;
+
 #define LAPIC_DEFAULT_BASE 0xFEE00000u
 #define LAPIC_VERSION 0x14u
 #define LAPIC_MAX_LVT 4u                /* five LVT entries */
@@ -184,6 +186,7 @@ struct lapic {
     int region;                     /* the MMIO page (phys handle) */
     bool placed;                    /* the page is mapped at placed_at */
     uint32_t placed_at;
+    struct cpu *cpu;                /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops lapic_ops;

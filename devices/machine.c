@@ -2,9 +2,14 @@
 #include "machine.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "decode.h"
+#include "i8042_kbc.h"
 #include "pc.h"
+#include "ps2_keyboard.h"
+#include "ps2_mouse.h"
+#include "replay.h"
 
 #define BIOS_MAX (256u * 1024)
 #define RUN_SLICE 100000        /* instructions between looks at the clock */
@@ -60,6 +65,46 @@ static void earliest_changed(void *opaque, uint64_t ns)
     }
 }
 
+/* Everything of m but the struct itself, from cfg; -1 after printing why
+ * (machine_release() then frees what was made). */
+static int machine_init(struct machine *m, const struct machine_config *cfg)
+{
+    memset(m, 0, sizeof *m);
+    m->cfg = *cfg;
+    m->mem = phys_mem_create(cfg->ram_size);
+    if (!m->mem) {
+        fprintf(stderr, "ember: cannot allocate %u MiB of guest RAM\n", cfg->ram_size >> 20);
+        return -1;
+    }
+    io_bus_init(&m->io);
+    if (cfg->bios && map_bios(m) < 0)
+        return -1;
+    m->cpu = cpu_create(m->mem, &m->io);
+    if (!m->cpu) {
+        fprintf(stderr, "ember: out of memory for the CPU\n");
+        return -1;
+    }
+    clock_init(&m->clock);
+    m->clock.live_icount = live_icount;
+    m->clock.live_opaque = m->cpu;
+    m->clock.earliest_changed = earliest_changed;
+    if (pc_init(m) < 0)
+        return -1;
+    if (cfg->replay)
+        replay_attach(cfg->replay, m);
+    m->status = MACHINE_RUNNING;
+    return 0;
+}
+
+static void machine_release(struct machine *m)
+{
+    devices_destroy(&m->devices);
+    cpu_destroy(m->cpu);
+    phys_mem_destroy(m->mem);
+    m->cpu = NULL;
+    m->mem = NULL;
+}
+
 struct machine *machine_create(const struct machine_config *cfg)
 {
     struct machine *m = calloc(1, sizeof *m);
@@ -67,43 +112,29 @@ struct machine *machine_create(const struct machine_config *cfg)
         fprintf(stderr, "ember: out of memory\n");
         return NULL;
     }
-    m->cfg = *cfg;
-    m->mem = phys_mem_create(cfg->ram_size);
-    if (!m->mem) {
-        fprintf(stderr, "ember: cannot allocate %u MiB of guest RAM\n", cfg->ram_size >> 20);
+    if (machine_init(m, cfg) < 0) {
         machine_destroy(m);
         return NULL;
     }
-    io_bus_init(&m->io);
-    if (cfg->bios && map_bios(m) < 0) {
-        machine_destroy(m);
-        return NULL;
-    }
-    m->cpu = cpu_create(m->mem, &m->io);
-    if (!m->cpu) {
-        fprintf(stderr, "ember: out of memory for the CPU\n");
-        machine_destroy(m);
-        return NULL;
-    }
-    clock_init(&m->clock);
-    m->clock.live_icount = live_icount;
-    m->clock.live_opaque = m->cpu;
-    m->clock.earliest_changed = earliest_changed;
-    if (pc_init(m) < 0) {
-        machine_destroy(m);
-        return NULL;
-    }
-    m->status = MACHINE_RUNNING;
     return m;
+}
+
+int machine_rebuild(struct machine *m)
+{
+    struct machine_config cfg = m->cfg;
+    machine_release(m);
+    if (machine_init(m, &cfg) < 0) {
+        m->status = MACHINE_HALTED;
+        return -1;
+    }
+    return 0;
 }
 
 void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
-    devices_destroy(&m->devices);
-    cpu_destroy(m->cpu);
-    phys_mem_destroy(m->mem);
+    machine_release(m);
     free(m);
 }
 
@@ -115,6 +146,58 @@ void machine_reset(struct machine *m)
     m->port92.value = 0x02;
     devices_reset(&m->devices);
 }
+
+/* ---- Host input ---- */
+
+static bool replaying(const struct machine *m)
+{
+    return m->cfg.replay && m->cfg.replay->mode == REPLAY_PLAY;
+}
+
+static void apply_key(struct machine *m, unsigned code, bool down)
+{
+    if (m->pc.kbc)
+        ps2_keyboard_key(i8042_keyboard(m->pc.kbc), code, down);
+}
+
+static void apply_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
+{
+    if (m->pc.kbc)
+        ps2_mouse_move(i8042_mouse(m->pc.kbc), dx, dy, dz, buttons);
+}
+
+void machine_key(struct machine *m, unsigned code, bool down)
+{
+    if (replaying(m))
+        return;
+    if (m->cfg.replay)
+        replay_note(m->cfg.replay, RR_KEY, (int32_t)code, down, 0, 0);
+    apply_key(m, code, down);
+}
+
+void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
+{
+    if (replaying(m))
+        return;
+    if (m->cfg.replay)
+        replay_note(m->cfg.replay, RR_MOUSE, dx, dy, dz, buttons);
+    apply_mouse(m, dx, dy, dz, buttons);
+}
+
+bool machine_has_mouse(const struct machine *m)
+{
+    return m->pc.kbc != NULL;
+}
+
+void machine_apply_input(struct machine *m, const struct replay_event *e)
+{
+    if (e->kind == RR_KEY)
+        apply_key(m, (unsigned)e->a, e->b != 0);
+    else if (e->kind == RR_MOUSE)
+        apply_mouse(m, e->a, e->b, e->c, e->d);
+}
+
+/* ---- The run loop ---- */
 
 /* How many instructions to run before the next timer is due. */
 static uint64_t next_slice(struct machine *m)
@@ -132,6 +215,10 @@ static uint64_t next_slice(struct machine *m)
         if (left < slice)
             slice = left;
     }
+    if (m->pause_at > m->cpu->icount && m->pause_at - m->cpu->icount < slice)
+        slice = m->pause_at - m->cpu->icount;
+    else if (m->pause_at && m->pause_at <= m->cpu->icount)
+        slice = 0;
     return slice;
 }
 
@@ -159,6 +246,10 @@ enum machine_status machine_run(struct machine *m)
             m->status = MACHINE_INSN_LIMIT;
             break;
         }
+        /* A replay's input for this moment, where the recording's host
+         * gave it: after the last slice, before the timers due now. */
+        if (replaying(m) && !replay_apply_due(m->cfg.replay))
+            break;      /* diverged, or the end of the recording */
         clock_sync(&m->clock, m->cpu->icount);
         clock_run_timers(&m->clock);
         enum run_exit why = cpu_run(m->cpu, next_slice(m));

@@ -15,6 +15,9 @@
 #include "pc.h"
 #include "port92.h"
 
+struct replay;
+struct replay_event;
+
 #define IDE_DRIVES 4            /* primary master/slave, secondary master/slave */
 #define FLOPPY_DRIVES 2
 
@@ -50,6 +53,10 @@ struct machine_config {
     bool rtc_fixed;             /* the RTC starts at rtc_base, not host time */
     int64_t rtc_base;
     FILE *debug_out;            /* where port 0xE9 output goes */
+    /* -icount rr=record|replay (replay.h); NULL: neither. Not owned: it
+     * outlives a machine_rebuild(). */
+    struct replay *replay;
+    bool serial_append;         /* -serial file: append (a rebuilt machine) */
     /* The frontend, called between CPU slices (window refresh and input;
      * it paces itself by host time). NULL: none. */
     void (*frontend_poll)(void *opaque);
@@ -63,6 +70,8 @@ enum machine_status {
     MACHINE_RESET_EXIT,         /* reset with no_reboot */
     MACHINE_INSN_LIMIT,         /* max_insns reached */
     MACHINE_POWEROFF,           /* the guest turned the machine off (ACPI S5) */
+    MACHINE_REPLAY_END,         /* the replay reached the end of the recording */
+    MACHINE_REPLAY_DIVERGED,    /* the replay went another way than the recording */
 };
 
 struct machine {
@@ -79,17 +88,33 @@ struct machine {
     int exit_code;
     unsigned resets;
     bool poweroff_requested;
+    /* Run no further than this instruction count (0: no limit); the
+     * debugger uses it to go to an exact place (debugctl.c). */
+    uint64_t pause_at;
 };
 
 /* Returns NULL and prints why on failure (no memory, a bad BIOS size). */
 struct machine *machine_create(const struct machine_config *cfg);
 void machine_destroy(struct machine *m);
+/* Build m again from its configuration, at the same address, as it was
+ * when machine_create() returned (a replay starts over this way). -1
+ * after printing why; m is then unusable but can still be destroyed. */
+int machine_rebuild(struct machine *m);
 void machine_reset(struct machine *m);
 /* A device asks for a reset (keyboard controller pulse, port 0x92, 0xCF9). */
 void machine_request_reset(struct machine *m);
 /* A device turns the machine off (PIIX4 PM, SLP_EN with SLP_TYP = S5):
  * the run ends with MACHINE_POWEROFF after the current instruction. */
 void machine_request_poweroff(struct machine *m);
+/* Host input, between CPU slices: a key (a PS/2 code, ps2_keyboard.h)
+ * and mouse motion and buttons (ps2_mouse.h). A recording notes them; a
+ * replay ignores them (the recording's come instead). */
+void machine_key(struct machine *m, unsigned code, bool down);
+void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons);
+bool machine_has_mouse(const struct machine *m);
+/* A replay applies a recorded key or mouse event (replay.c). */
+void machine_apply_input(struct machine *m, const struct replay_event *e);
+
 /* Run until the guest exits, halts for good or hits a limit. */
 enum machine_status machine_run(struct machine *m);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "debugger.h"
 #include "machine.h"
 
 #define TIME_BASE_HZ 32768u
@@ -329,8 +330,23 @@ static bool update_in_progress(const struct mc146818 *rtc)
     return next_update_after(now) - now <= UIP_TICKS;
 }
 
+/* DV2-DV0 other than 010 (32.768 kHz time base) and 11x (divider chain
+ * in reset): the 4.194304 MHz and 1.048576 MHz time bases, which assume
+ * another crystal than the PC's, and the test modes. */
+static void check_divider(struct mc146818 *rtc, uint8_t v)
+{
+    unsigned dv = (v & RTC_A_DV) >> 4;
+    if (dv == RTC_A_DV_32768 >> 4 || (v & RTC_A_DV_RESET) == RTC_A_DV_RESET)
+        return;
+    trace_unimp_key(rtc, dv, "MC146818 register A %02xh selects divider DV2-DV0 = %u%u%ub "
+                    "(%s), which is not implemented: the clock stands still", v, dv >> 2,
+                    (dv >> 1) & 1, dv & 1, dv == 0 ? "4.194304 MHz time base"
+                                         : dv == 1 ? "1.048576 MHz time base" : "test mode");
+}
+
 static void write_register_a(struct mc146818 *rtc, uint8_t v)
 {
+    check_divider(rtc, v);
     bool was_running = divider_running(rtc);
     rtc->cmos[RTC_REG_A] = v & (uint8_t)~RTC_A_UIP;
     if (!was_running && divider_running(rtc)) {
@@ -627,6 +643,12 @@ static void rtc_post_load(void *dev)
     arm_timer(rtc);
 }
 
+static void rtc_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct mc146818 *rtc = dev;
+    rtc->cpu = cpu;
+}
+
 static const struct state_field rtc_fields[] = {
     STATE_FIELD(struct mc146818, cmos),
     STATE_FIELD(struct mc146818, index),
@@ -649,6 +671,7 @@ const struct device_ops mc146818_ops = {
     .reset = rtc_reset,
     .destroy = rtc_destroy,
     .state = &rtc_state,
+    .set_cpu = rtc_set_cpu,
 };
 
 struct mc146818 *mc146818_create(struct io_bus *io, struct clock *clock, struct irq_line irq)

@@ -18,6 +18,7 @@
 #include "device.h"
 #include "irq.h"
 
+struct cpu;
 struct machine_config;
 
 #define MC146818_PORT 0x70
@@ -92,6 +93,7 @@ struct mc146818 {
     struct clock *clock;
     struct irq_line irq;
     struct timer timer;
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops mc146818_ops;

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "debugger.h"
+
 static const uint16_t com_base[UART_COM_PORTS] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
 static const uint8_t trigger_levels[4] = { 1, 4, 8, 14 };
 
@@ -389,6 +391,17 @@ static void write_fcr(struct ns16550 *u, uint8_t value)
     update_irq(u);
 }
 
+/* Set Break (LCR bit 6) would hold the serial output at spacing (0):
+ * nothing carries a break to the host, or back to the receiver (BI) in
+ * loopback mode. */
+static void write_lcr(struct ns16550 *u, uint8_t value)
+{
+    if (value & UART_LCR_BREAK)
+        trace_unimp(u, "16550 UART LCR %02xh sets break control (bit 6), which is not "
+                    "implemented: no break goes out on the line", value);
+    u->lcr = value;
+}
+
 static void write_mcr(struct ns16550 *u, uint8_t value)
 {
     u->mcr = value & 0x1F;
@@ -429,7 +442,7 @@ static void uart_write(struct ns16550 *u, unsigned reg, uint8_t value)
             write_ier(u, value);
         break;
     case UART_FCR: write_fcr(u, value); break;
-    case UART_LCR: u->lcr = value; break;
+    case UART_LCR: write_lcr(u, value); break;
     case UART_MCR: write_mcr(u, value); break;
     case UART_SCR: u->scr = value; break;
     default: break;
@@ -541,9 +554,16 @@ static const struct device_state uart_state = {
     .post_load = uart_post_load,
 };
 
+static void uart_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct ns16550 *u = dev;
+    u->cpu = cpu;
+}
+
 /* One name per port: snapshots find each device by its name. */
-#define UART_OPS(port_name) \
-    { .name = port_name, .reset = uart_reset, .destroy = uart_destroy, .state = &uart_state }
+#define UART_OPS(port_name)                                                  \
+    { .name = port_name, .reset = uart_reset, .destroy = uart_destroy,       \
+      .state = &uart_state, .set_cpu = uart_set_cpu }
 
 static const struct device_ops uart_ops[UART_COM_PORTS] = {
     UART_OPS("com1"), UART_OPS("com2"), UART_OPS("com3"), UART_OPS("com4"),

@@ -22,6 +22,8 @@
 #include "device.h"
 #include "irq.h"
 
+struct cpu;
+
 /* Registers (offsets from the base; DLAB = LCR bit 7). */
 #define UART_RBR 0      /* read, DLAB 0: receiver buffer */
 #define UART_THR 0      /* write, DLAB 0: transmitter holding */
@@ -125,6 +127,7 @@ struct ns16550 {
     const struct serial_host_ops *host;
     void *host_opaque;
     struct timer tx_timer, timeout_timer, poll_timer;
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 /* Create COM(com+1) at its standard base and add it to devs. host may be

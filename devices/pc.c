@@ -188,7 +188,7 @@ int pc_init(struct machine *m)
                                : m->cfg.serial == SERIAL_FILE ? CHARDEV_FILE : CHARDEV_NULL;
         struct chardev *com1 = NULL;
         if (kind != CHARDEV_NULL) {
-            com1 = chardev_open(&m->devices, kind, m->cfg.serial_path);
+            com1 = chardev_open(&m->devices, kind, m->cfg.serial_path, m->cfg.serial_append);
             if (!com1)
                 return -1;
         }
@@ -260,6 +260,10 @@ int pc_init(struct machine *m)
 
     /* System control port A (0x92): fast A20 and reset. */
     port92_init(&m->port92, &m->io, m->mem, request_reset, m);
+
+    /* What the guest uses that a device does not implement goes to the
+     * CPU's debugger when one traces it (-d unimp). */
+    devices_set_cpu(&m->devices, m->cpu);
 
     return 0;
 }

@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "debugger.h"
+
 #define PIIX3_VENDOR 0x8086
 #define PIIX3_DEVICE 0x7000
 #define PIIX3_CLASS 0x060100        /* ISA bridge */
@@ -65,11 +67,25 @@ static void pirq_set(void *opaque, int pirq, int level)
     update_irqs(opaque);
 }
 
+/* APICBASE moves the I/O APIC's two registers within FEC00000h-FEC0FC00h
+ * (bits 5:2 and 1:0 are address bits 15:12 and 11:10); the I/O APIC here
+ * stays where the MP table and the MADT say it is. */
+static void check_apicbase(struct piix3 *p)
+{
+    uint8_t v = pci_get_byte(&p->pci, PIIX3_APICBASE);
+    if (v & 0x3F)
+        trace_unimp(p, "PIIX3 APICBASE %02xh moves the I/O APIC to %08xh, which is not "
+                    "implemented: it stays at FEC00000h", v,
+                    0xFEC00000u | (uint32_t)(v & 0x3C) << 10 | (uint32_t)(v & 0x03) << 10);
+}
+
 static void piix3_config_write(struct pci_device *d, uint32_t reg, uint32_t old, unsigned size)
 {
     (void)old;
     if (reg < PIIX3_PIRQRC + PCI_PIRQS && reg + size > PIIX3_PIRQRC)
         update_irqs((struct piix3 *)d);
+    if (reg <= PIIX3_APICBASE && reg + size > PIIX3_APICBASE)
+        check_apicbase((struct piix3 *)d);
 }
 
 /* ---- RC, 0xCF9 (byte accesses to 0xCF8-0xCFB that are not CONFADD) ---- */
@@ -146,6 +162,12 @@ static void piix3_destroy(void *dev)
     free(p);
 }
 
+static void piix3_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct piix3 *p = dev;
+    p->cpu = cpu;
+}
+
 static const struct state_field piix3_fields[] = {
     STATE_FIELD(struct piix3, pci.config),
     STATE_FIELD(struct piix3, rc),
@@ -160,6 +182,7 @@ static const struct device_state piix3_state = {
 
 const struct device_ops piix3_ops = {
     .name = "piix3", .reset = piix3_reset, .destroy = piix3_destroy, .state = &piix3_state,
+    .set_cpu = piix3_set_cpu,
 };
 
 static void set_wmask(struct piix3 *p, uint32_t reg, unsigned bytes, uint32_t mask)

@@ -29,6 +29,8 @@
 #include "irq.h"
 #include "pci.h"
 
+struct cpu;
+
 #define PIIX3_PIRQRC 0x60
 #define PIIX3_PIRQRC_DISABLE 0x80
 #define PIIX3_RC_PORT 0xCF9
@@ -44,6 +46,7 @@ struct piix3 {
     void *reset_opaque;
     bool ferr;                  /* the CPU's FERR# output */
     bool *ignne;                /* the CPU's IGNNE# input (NULL: none) */
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops piix3_ops;

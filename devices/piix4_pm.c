@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include "debugger.h"
+
 #define PIIX4_PM_VENDOR 0x8086
 #define PIIX4_PM_DEVICE 0x7113
 #define PIIX4_PM_REVISION 0x03
@@ -180,13 +182,22 @@ static uint16_t w1c16(uint16_t reg, uint32_t value, uint16_t bits)
 static void write_pmcntrl(struct piix4_pm *pm, uint32_t value)
 {
     pm->pmcntrl = (uint16_t)(value & PMCNTRL_WRITABLE);
-    if (value & PMCNTRL_GBL_RLS)
+    if (value & PMCNTRL_GBL_RLS) {
         pm->glbsts |= GLBSTS_BIOS_STS;  /* would be an SMI to the BIOS */
+        trace_unimp(pm, "PIIX4 PMCNTRL GBL_RLS: the SMI it raises for the BIOS is not "
+                    "implemented (no SMM): only BIOS_STS is set");
+    }
     /* Only soft-off is announced (the DSDT's \_S5); other sleep types
      * are not entered. */
-    if ((value & PMCNTRL_SUS_EN) && ((value & PMCNTRL_SUS_TYP) >> 10) == SUS_TYP_SOFF &&
-        pm->poweroff)
+    unsigned sus_typ = (value & PMCNTRL_SUS_TYP) >> 10;
+    if (!(value & PMCNTRL_SUS_EN))
+        return;
+    if (sus_typ == SUS_TYP_SOFF && pm->poweroff)
         pm->poweroff(pm->poweroff_opaque);
+    else if (sus_typ != SUS_TYP_SOFF)
+        trace_unimp_key(pm, sus_typ, "PIIX4 PMCNTRL SUS_EN with SUS_TYP %u (a sleep state "
+                        "other than soft-off) is not implemented: the machine runs on",
+                        sus_typ);
 }
 
 /* value holds the register's bytes in place, mask the bytes written. */
@@ -279,8 +290,11 @@ static void smb_control(struct piix4_pm *pm, uint8_t value)
         pm->smb_hststs = (uint8_t)((pm->smb_hststs & ~SMBHSTSTS_HOST_BUSY) | SMBHSTSTS_FAILED);
         return;
     }
-    if (value & SMBHSTCNT_START)
+    if (value & SMBHSTCNT_START) {
+        trace_unimp(pm, "PIIX4 SMBus transaction to address %02xh: no SMBus device (SPD "
+                    "EEPROM or other) is implemented: ended with DEV_ERR", pm->smb_hstadd >> 1);
         pm->smb_hststs = (uint8_t)((pm->smb_hststs & ~SMBHSTSTS_HOST_BUSY) | SMBHSTSTS_DEV_ERR);
+    }
 }
 
 static void smb_write_byte(struct piix4_pm *pm, uint32_t off, uint8_t value)
@@ -335,6 +349,9 @@ static void apm_command(struct piix4_pm *pm, uint8_t cmd)
         pm->pmcntrl |= PMCNTRL_SCI_EN;
     else if (cmd == APM_ACPI_DISABLE)
         pm->pmcntrl &= (uint16_t)~PMCNTRL_SCI_EN;
+    else
+        trace_unimp_key(pm, cmd, "APM control port (B2h) command %02xh: the SMI it raises "
+                        "is not implemented (no SMM): ignored", cmd);
     update_sci(pm);
 }
 
@@ -440,6 +457,12 @@ static void piix4_pm_destroy(void *dev)
     free(pm);
 }
 
+static void piix4_pm_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct piix4_pm *pm = dev;
+    pm->cpu = cpu;
+}
+
 #define PM_FIELD(member) STATE_FIELD(struct piix4_pm, member)
 static const struct state_field piix4_pm_fields[] = {
     PM_FIELD(pci.config), PM_FIELD(pci.irq_level),
@@ -460,7 +483,7 @@ static const struct device_state piix4_pm_state = {
 
 const struct device_ops piix4_pm_ops = {
     .name = "piix4-pm", .reset = piix4_pm_reset, .destroy = piix4_pm_destroy,
-    .state = &piix4_pm_state,
+    .state = &piix4_pm_state, .set_cpu = piix4_pm_set_cpu,
 };
 
 static void declare_registers(struct piix4_pm *pm)

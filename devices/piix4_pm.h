@@ -29,6 +29,8 @@
 #include "irq.h"
 #include "pci.h"
 
+struct cpu;
+
 #define PIIX4_PM_PMBA 0x40
 #define PIIX4_PM_DEVACTB 0x58
 #define PIIX4_PM_PMREGMISC 0x80
@@ -119,6 +121,7 @@ struct piix4_pm {
     struct irq_line sci;
     void (*poweroff)(void *opaque);
     void *poweroff_opaque;
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops piix4_pm_ops;

@@ -285,6 +285,14 @@ static const struct state_field piix_ide_fields[] = {
     STATE_FIELD(struct piix_ide, ch[1].drive[1].s),
 };
 
+/* The drives report what they do not implement (trace_unimp). */
+static void piix_ide_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct piix_ide *ide = dev;
+    for (int n = 0; n < 2; n++)
+        ide->ch[n].cpu = cpu;
+}
+
 static const struct device_state piix_ide_state = {
     .version = 1,
     .fields = piix_ide_fields,
@@ -297,6 +305,7 @@ const struct device_ops piix_ide_ops = {
     .reset = piix_ide_reset,
     .destroy = piix_ide_destroy,
     .state = &piix_ide_state,
+    .set_cpu = piix_ide_set_cpu,
 };
 
 struct piix_ide *piix_ide_create(struct pci_bus *bus, uint8_t devfn, struct io_bus *io,

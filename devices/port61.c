@@ -7,6 +7,8 @@
 
 #include <stdlib.h>
 
+#include "debugger.h"
+
 #define WRITABLE 0x0F
 
 /* Bit 4 toggles with each DRAM refresh request, every 15.085 us, whether
@@ -37,6 +39,10 @@ static uint32_t port61_read(void *opaque, uint32_t addr, unsigned size)
 
 static void set_control(struct port61 *p, uint8_t v)
 {
+    uint8_t speaker = PORT61_TIMER2_GATE | PORT61_SPEAKER_DATA;
+    if ((v & speaker) == speaker)
+        trace_unimp(p, "PC speaker (port 61h %02xh: counter 2 gated, its output to the "
+                    "speaker) is not implemented: no sound", v);
     p->control = v & WRITABLE;
     i8254_set_gate(p->pit, 2, (p->control & PORT61_TIMER2_GATE) != 0);
 }
@@ -68,6 +74,12 @@ static void port61_post_load(void *dev)
     i8254_set_gate(p->pit, 2, (p->control & PORT61_TIMER2_GATE) != 0);
 }
 
+static void port61_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct port61 *p = dev;
+    p->cpu = cpu;
+}
+
 static const struct state_field port61_fields[] = {
     STATE_FIELD(struct port61, control),
 };
@@ -84,6 +96,7 @@ const struct device_ops port61_ops = {
     .reset = port61_reset,
     .destroy = port61_destroy,
     .state = &port61_state,
+    .set_cpu = port61_set_cpu,
 };
 
 struct port61 *port61_create(struct io_bus *io, struct clock *clock, struct i8254 *pit)

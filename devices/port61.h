@@ -25,10 +25,13 @@
 /* The refresh request toggle's half period: 15.085 us (PIIX3). */
 #define PORT61_REFRESH_NS 15085u
 
+struct cpu;
+
 struct port61 {
     uint8_t control;            /* bits 0-3 as written */
     struct clock *clock;
     struct i8254 *pit;
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops port61_ops;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger.h"
+
 /* Keyboard commands (bytes from the host). */
 enum {
     KBD_SET_LEDS = 0xED,
@@ -480,8 +482,10 @@ static void command(struct ps2_keyboard *kbd, uint8_t cmd)
         reply(kbd, PS2_ACK);
         reply(kbd, PS2_BAT_OK);
         break;
-    default:
-        reply(kbd, PS2_RESEND);     /* not a command this keyboard knows */
+    default:                        /* not a command this keyboard knows */
+        trace_unimp_key(kbd, cmd, "PS/2 keyboard command %02xh is not implemented: "
+                        "answered FEh (resend)", cmd);
+        reply(kbd, PS2_RESEND);
         break;
     }
 }
@@ -547,6 +551,12 @@ static void kbd_post_load(void *dev)
         kbd->scancode_set = 2;
 }
 
+static void kbd_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct ps2_keyboard *kbd = dev;
+    kbd->cpu = cpu;
+}
+
 static const struct state_field kbd_fields[] = {
     STATE_FIELD(struct ps2_keyboard, fifo),
     STATE_FIELD(struct ps2_keyboard, command),
@@ -572,4 +582,5 @@ const struct device_ops ps2_keyboard_ops = {
     .reset = kbd_reset,
     .destroy = kbd_destroy,
     .state = &kbd_state,
+    .set_cpu = kbd_set_cpu,
 };

@@ -20,6 +20,8 @@
 
 #include "device.h"
 
+struct cpu;
+
 #define PS2_KEY_E0 0x100                /* E0-prefixed: PS2_KEY_E0 | set-2 code */
 #define PS2_KEY_PRINT_SCREEN 0x17C      /* E0 7C, with its fake shift */
 #define PS2_KEY_PAUSE 0x200             /* E1 14 77 E1 F0 14 F0 77, no break */
@@ -74,6 +76,7 @@ struct ps2_keyboard {
     /* Wiring (not state): told when bytes are waiting. */
     void (*data_ready)(void *opaque);
     void *opaque;
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops ps2_keyboard_ops;

@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include "debugger.h"
+
 enum {
     AUX_SET_SCALE_1_1 = 0xE6,
     AUX_SET_SCALE_2_1 = 0xE7,
@@ -270,8 +272,25 @@ static void reset(struct ps2_mouse *mouse)
     reply(mouse, ID_STANDARD);
 }
 
-static void unknown(struct ps2_mouse *mouse)
+/* Commands this mouse does not take: Reset Wrap Mode outside wrap mode
+ * (which a mouse acknowledges, Chapweske), and vendor commands of pointing
+ * devices that speak the PS/2 protocol (TrackPoint: IBM TrackPoint System
+ * Version 4.0 Engineering Specification). */
+static const char *unimplemented_command_name(uint8_t cmd)
 {
+    switch (cmd) {
+    case AUX_RESET_WRAP: return "Reset Wrap Mode, outside wrap mode";
+    case 0xE1: return "TrackPoint read secondary ID";
+    case 0xE2: return "TrackPoint command";
+    default: return "no such command on a PS/2 or IntelliMouse";
+    }
+}
+
+static void unknown(struct ps2_mouse *mouse, uint8_t cmd)
+{
+    trace_unimp_key(mouse, cmd, "PS/2 mouse command %02xh (%s) is not implemented: "
+                    "answered FEh (resend), FCh (error) when it follows another such byte",
+                    cmd, unimplemented_command_name(cmd));
     reply(mouse, mouse->last_invalid ? PS2_ERROR : PS2_RESEND);
     mouse->last_invalid = true;
 }
@@ -340,7 +359,7 @@ static void command(struct ps2_mouse *mouse, uint8_t cmd)
         reset(mouse);
         break;
     default:
-        unknown(mouse);
+        unknown(mouse, cmd);
         return;
     }
     mouse->last_invalid = false;
@@ -422,6 +441,12 @@ static void mouse_post_load(void *dev)
         mouse->wrap_from = PS2_MOUSE_STREAM;
 }
 
+static void mouse_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct ps2_mouse *mouse = dev;
+    mouse->cpu = cpu;
+}
+
 static const struct state_field mouse_fields[] = {
     STATE_FIELD(struct ps2_mouse, fifo),
     STATE_FIELD(struct ps2_mouse, command),
@@ -454,4 +479,5 @@ const struct device_ops ps2_mouse_ops = {
     .reset = mouse_reset,
     .destroy = mouse_destroy,
     .state = &mouse_state,
+    .set_cpu = mouse_set_cpu,
 };

@@ -43,6 +43,7 @@ struct ps2_mouse {
     /* Wiring (not state): told when bytes are waiting. */
     void (*data_ready)(void *opaque);
     void *opaque;
+    struct cpu *cpu;            /* trace_unimp() reports go to its debugger; may be NULL */
 };
 
 extern const struct device_ops ps2_mouse_ops;

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debugger.h"
+
 /* ------------------------------------------------------------------------
  * Time: the frame, the vertical retrace and display enable */
 
@@ -133,9 +135,35 @@ static bool crtc_port_live(const struct vga *v, uint32_t port)
     return (port & 0xFFF0) == (color_mode(v) ? 0x3D0u : 0x3B0u);
 }
 
+/* Scan-out features the picture (vga_render.c) does not draw: the CRTC's
+ * Count By Two and Divide Scan Line Clock By 2 (Mode Control bits 3 and 2)
+ * and Count By 4 (Underline Location bit 5); the sequencer's Shift Load
+ * and Shift 4 (Clocking Mode bits 2 and 4). No BIOS mode sets them. */
+static void check_crtc(struct vga *v, unsigned i, uint8_t value)
+{
+    if (i == CRTC_MODE_CONTROL && (value & 0x0C))
+        trace_unimp_key(v, value & 0x0C, "VGA CRTC Mode Control %02xh:%s%s not implemented: "
+                        "the picture is drawn without it", value,
+                        (value & 0x08) ? " Count By Two (bit 3)" : "",
+                        (value & 0x04) ? " Divide Scan Line Clock By 2 (bit 2)" : "");
+    else if (i == CRTC_UNDERLINE_LOC && (value & 0x20))
+        trace_unimp(v, "VGA CRTC Underline Location %02xh: Count By 4 (bit 5) not "
+                    "implemented: the picture is drawn without it", value);
+}
+
+static void check_seq(struct vga *v, unsigned i, uint8_t value)
+{
+    if (i == SEQ_CLOCKING_MODE && (value & 0x14))
+        trace_unimp_key(v, value & 0x14, "VGA sequencer Clocking Mode %02xh:%s%s not "
+                        "implemented: the picture is drawn without it", value,
+                        (value & 0x04) ? " Shift Load (bit 2)" : "",
+                        (value & 0x10) ? " Shift 4 (bit 4)" : "");
+}
+
 static void crtc_write(struct vga *v, uint8_t value)
 {
     unsigned i = v->crtc_index;
+    check_crtc(v, i, value);
     bool protect = (v->crtc[CRTC_VRETRACE_END] & 0x80) != 0;
     if (protect && i <= CRTC_OVERFLOW) {
         if (i == CRTC_OVERFLOW)     /* only the line compare bit 8 stays writable */
@@ -202,6 +230,7 @@ static void write_indexed(struct vga *v, uint32_t port, uint8_t value)
         v->seq_index = value & 0x07;
         break;
     case 0x3C5:
+        check_seq(v, v->seq_index, value);
         v->seq[v->seq_index] = v->seq_index < VGA_SEQ_COUNT ? value & seq_mask[v->seq_index] : value;
         break;
     case 0x3CE:
@@ -565,6 +594,12 @@ void vga_destroy(struct vga *v)
 static void ops_reset(void *dev) { vga_reset(dev); }
 static void ops_destroy(void *dev) { vga_destroy(dev); }
 
+static void ops_set_cpu(void *dev, struct cpu *cpu)
+{
+    struct vga *v = dev;
+    v->cpu = cpu;
+}
+
 static void post_load(void *dev)
 {
     struct vga *v = dev;
@@ -595,6 +630,7 @@ const struct device_ops vga_device_ops = {
     .reset = ops_reset,
     .destroy = ops_destroy,
     .state = &vga_state,
+    .set_cpu = ops_set_cpu,
 };
 
 /* ------------------------------------------------------------------------

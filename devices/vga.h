@@ -31,6 +31,7 @@
 #include "pci.h"
 #include "vga_vbe.h"
 
+struct cpu;
 struct pci_bus;
 
 #define VGA_VRAM_SIZE (16u << 20)
@@ -101,6 +102,7 @@ struct vga {
     struct clock *clock;                /* the virtual clock (clock_now) */
     struct phys_mem *mem;
     int lfb_region;                     /* without PCI: the fixed LFB */
+    struct cpu *cpu;                    /* trace_unimp() reports go to its debugger; may be NULL */
     uint8_t vram[VGA_VRAM_SIZE];
 };
 

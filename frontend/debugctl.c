@@ -10,6 +10,7 @@
 #include "disasm.h"
 #include "gdbstub.h"
 #include "monitor.h"
+#include "replay.h"
 #include "trace.h"
 
 /* Host time between looks at the socket and the terminal while the guest
@@ -17,6 +18,14 @@
 #define LOOK_NS 10000000ull
 /* While stopped, how often the window is refreshed. */
 #define IDLE_MS 20
+
+/* Going to a place in a replay (debugctl_seek): run to seek_target with
+ * the debugger muted (GOTO), or first once with it scanning for the last
+ * breakpoint hit before seek_target (SCAN, reverse-continue). */
+enum seek_phase { SEEK_NONE, SEEK_SCAN, SEEK_GOTO };
+/* What happens at the target: stop there, or run on so that the hit a
+ * scan found happens again and stops the machine as it did. */
+enum seek_arrival { ARRIVE_STOP, ARRIVE_LIVE };
 
 struct debugctl {
     struct machine *m;
@@ -32,6 +41,12 @@ struct debugctl {
     uint64_t announced;         /* debugger stops reported so far */
     bool ended;                 /* machine_run() returned: look, but no more running */
     bool quit;                  /* quit or kill */
+    int (*rebuild)(void *opaque);   /* a replay: start the machine over */
+    void *rebuild_opaque;
+    enum seek_phase seek;
+    uint64_t seek_target;       /* instruction count */
+    enum seek_arrival arrival;
+    bool at_start;              /* a reverse-continue found no hit */
 };
 
 static uint64_t host_ns(void)
@@ -168,8 +183,12 @@ void debugctl_start(struct debugctl *c)
         wait_stopped(c);
 }
 
+static void seek_arrived(struct debugctl *c);
+
 void debugctl_poll(struct debugctl *c)
 {
+    if (c->seek != SEEK_NONE && c->m->cpu->icount >= c->seek_target)
+        seek_arrived(c);
     if (!debugger_stopped(c->dbg)) {
         uint64_t now = host_ns();
         if (now - c->last_look < LOOK_NS)
@@ -184,19 +203,34 @@ void debugctl_poll(struct debugctl *c)
 /* The run ended without the guest asking (a halt for good, a reset with
  * -no-reboot, -max-insns): while a gdb or the monitor is there, stop so the
  * state can be looked at; continuing then ends ember. */
-void debugctl_finish(struct debugctl *c, enum machine_status status, int exit_code)
+static void seek_abandon(struct debugctl *c);
+
+bool debugctl_finish(struct debugctl *c, enum machine_status status, int exit_code)
 {
     trace_flush(c->trace);
+    seek_abandon(c);
     bool inspectable = status == MACHINE_HALTED || status == MACHINE_RESET_EXIT ||
-                       status == MACHINE_INSN_LIMIT;
+                       status == MACHINE_INSN_LIMIT || status == MACHINE_REPLAY_END;
     if (inspectable && !c->quit && (gdbstub_attached(c->gdb) || monitor_active(c->mon))) {
         fprintf(stderr, "ember: the machine cannot run on; it stays stopped for inspection "
-                        "(continue or quit ends ember)\n");
+                        "(continue or quit ends ember%s)\n",
+                c->rebuild ? "; a replay can go back" : "");
         c->ended = true;
         debugger_stop_now(c->dbg, DBG_STOP_REQUEST);
         wait_stopped(c);
+        if (!c->quit && c->m->status == MACHINE_RUNNING) {
+            c->ended = false;   /* the replay went back: run again */
+            return true;
+        }
     }
     gdbstub_exited(c->gdb, status == MACHINE_EXIT ? exit_code : 0);
+    return false;
+}
+
+void debugctl_set_rebuild(struct debugctl *c, int (*rebuild)(void *opaque), void *opaque)
+{
+    c->rebuild = rebuild;
+    c->rebuild_opaque = opaque;
 }
 
 void debugctl_open_monitor(struct debugctl *c)
@@ -223,12 +257,16 @@ struct machine *debugctl_machine(const struct debugctl *c)
 
 void debugctl_continue(struct debugctl *c)
 {
+    c->at_start = false;
     debugger_continue(c->dbg);
 }
 
 void debugctl_step(struct debugctl *c, uint64_t n)
 {
-    debugger_step(c->dbg, n, false);
+    /* Holding interrupts back while stepping would make a replay go
+     * another way than its recording: a replay lets them in. */
+    c->at_start = false;
+    debugger_step(c->dbg, n, c->rebuild != NULL);
 }
 
 void debugctl_stop(struct debugctl *c)
@@ -258,4 +296,154 @@ void debugctl_gdb_gone(struct debugctl *c)
 bool debugctl_monitor_command(struct debugctl *c, const char *line, FILE *out)
 {
     return monitor_command(c->mon, line, out, true);
+}
+
+/* ---- Moving in a replay ---- */
+
+static struct replay *replay_of(const struct debugctl *c)
+{
+    return c->m->cfg.replay;
+}
+
+bool debugctl_replaying(const struct debugctl *c)
+{
+    return c->rebuild != NULL;
+}
+
+static void set_quiet(struct debugctl *c, bool quiet)
+{
+    if (replay_of(c))
+        replay_of(c)->quiet = quiet;
+}
+
+/* The machine starts over from the beginning of the replay. */
+static bool restart(struct debugctl *c, FILE *out)
+{
+    debugger_set_muted(c->dbg, true);
+    trace_flush(c->trace);
+    fflush(stdout);
+    if (c->rebuild(c->rebuild_opaque) < 0) {
+        fprintf(out, "ember: the replay cannot start over: the run ends\n");
+        c->quit = true;
+        c->m->status = MACHINE_POWEROFF;
+        return false;
+    }
+    debugger_attach(c->dbg, c->m->cpu);
+    return true;
+}
+
+/* quiet: the replay started over, so the guest's serial output up to the
+ * target was seen already. */
+static void begin_goto(struct debugctl *c, uint64_t target, enum seek_arrival arrival, bool quiet)
+{
+    c->seek = SEEK_GOTO;
+    c->seek_target = target;
+    c->arrival = arrival;
+    debugger_set_muted(c->dbg, true);
+    set_quiet(c, quiet);
+    c->m->pause_at = target;
+    if (c->m->cpu->icount >= target)
+        seek_arrived(c);
+}
+
+static void seek_arrived(struct debugctl *c)
+{
+    c->m->pause_at = 0;
+    if (c->seek == SEEK_SCAN) {
+        bool found = c->dbg->scan_found;
+        uint64_t begin = c->dbg->scan_begin;
+        debugger_set_scanning(c->dbg, false, 0);
+        c->seek = SEEK_NONE;
+        if (!restart(c, stderr))
+            return;
+        c->at_start = !found;
+        begin_goto(c, found ? begin : 0, found ? ARRIVE_LIVE : ARRIVE_STOP, true);
+        return;
+    }
+    c->seek = SEEK_NONE;
+    set_quiet(c, false);
+    debugger_set_muted(c->dbg, false);
+    if (c->arrival == ARRIVE_LIVE)
+        debugger_run_live(c->dbg);      /* the hit happens again and stops */
+    else
+        debugger_stop_now(c->dbg, DBG_STOP_STEP);
+}
+
+/* The run ended during a seek (a forward seek past the end). */
+static void seek_abandon(struct debugctl *c)
+{
+    if (c->seek == SEEK_NONE)
+        return;
+    if (c->seek == SEEK_SCAN)
+        debugger_set_scanning(c->dbg, false, 0);
+    c->seek = SEEK_NONE;
+    c->m->pause_at = 0;
+    set_quiet(c, false);
+    debugger_set_muted(c->dbg, false);
+}
+
+static bool can_move(struct debugctl *c, FILE *out)
+{
+    if (c->seek != SEEK_NONE) {
+        fprintf(out, "ember: already on the way to instruction %llu\n",
+                (unsigned long long)c->seek_target);
+        return false;
+    }
+    return true;
+}
+
+bool debugctl_seek(struct debugctl *c, uint64_t target, FILE *out)
+{
+    if (!can_move(c, out))
+        return false;
+    c->at_start = false;
+    bool back = target < c->m->cpu->icount;
+    if (back) {
+        if (!debugctl_replaying(c)) {
+            fprintf(out, "ember: going back needs a replay (-icount rr=replay,rrfile=FILE)\n");
+            return false;
+        }
+        if (!restart(c, out))
+            return false;
+    }
+    begin_goto(c, target, ARRIVE_STOP, back);
+    return true;
+}
+
+bool debugctl_reverse_step(struct debugctl *c, uint64_t n, FILE *out)
+{
+    uint64_t now = c->m->cpu->icount;
+    if (now == 0) {
+        fprintf(out, "ember: at the start of the replay already\n");
+        return false;
+    }
+    return debugctl_seek(c, now > n ? now - n : 0, out);
+}
+
+bool debugctl_reverse_continue(struct debugctl *c, FILE *out)
+{
+    if (!can_move(c, out))
+        return false;
+    if (!debugctl_replaying(c)) {
+        fprintf(out, "ember: going back needs a replay (-icount rr=replay,rrfile=FILE)\n");
+        return false;
+    }
+    uint64_t now = c->m->cpu->icount;
+    c->at_start = false;
+    if (!restart(c, out))
+        return false;
+    debugger_set_muted(c->dbg, false);
+    debugger_set_scanning(c->dbg, true, now);
+    set_quiet(c, true);
+    c->seek = SEEK_SCAN;
+    c->seek_target = now;
+    c->m->pause_at = now;
+    if (c->m->cpu->icount >= now)
+        seek_arrived(c);
+    return true;
+}
+
+bool debugctl_at_replay_start(const struct debugctl *c)
+{
+    return c->at_start;
 }

@@ -38,8 +38,14 @@ void debugctl_set_idle(struct debugctl *c, void (*idle)(void *opaque), void *opa
 void debugctl_start(struct debugctl *c);
 /* Between CPU slices (machine.cfg.frontend_poll). */
 void debugctl_poll(struct debugctl *c);
-/* machine_run() returned: tell gdb the program exited; flush the traces. */
-void debugctl_finish(struct debugctl *c, enum machine_status status, int exit_code);
+/* machine_run() returned: tell gdb the program exited; flush the traces.
+ * Returns true when the machine runs again (a replay went back from
+ * its end): call machine_run() again. */
+bool debugctl_finish(struct debugctl *c, enum machine_status status, int exit_code);
+/* A replay: how to build the machine again as it was at the start (the
+ * machine, the kernel, -keys), so it can go back. rebuild returns -1
+ * after printing why. */
+void debugctl_set_rebuild(struct debugctl *c, int (*rebuild)(void *opaque), void *opaque);
 /* The SDL window's monitor key: read monitor commands from the terminal
  * from now on, if standard input is free. */
 void debugctl_open_monitor(struct debugctl *c);
@@ -59,6 +65,22 @@ void debugctl_quit(struct debugctl *c);
 bool debugctl_quitting(const struct debugctl *c);
 /* gdb went away (detach, kill or a dropped connection). */
 void debugctl_gdb_gone(struct debugctl *c);
+/* ---- Moving in a replay ---- */
+
+/* Is this a replay, which can go back? */
+bool debugctl_replaying(const struct debugctl *c);
+/* Go to instruction count target and stop there: forward by running on
+ * (in any run), back by starting the replay over and running to it with
+ * the debugger muted. false (and why on out) when it cannot. */
+bool debugctl_seek(struct debugctl *c, uint64_t target, FILE *out);
+/* Go back n instructions (reverse-stepi). */
+bool debugctl_reverse_step(struct debugctl *c, uint64_t n, FILE *out);
+/* Go back to the last breakpoint or watchpoint hit before here, or to
+ * the start of the replay when there is none (reverse-continue). */
+bool debugctl_reverse_continue(struct debugctl *c, FILE *out);
+/* The last reverse-continue found no hit and stopped at the start. */
+bool debugctl_at_replay_start(const struct debugctl *c);
+
 /* Run a monitor command for gdb's "monitor" (qRcmd). */
 bool debugctl_monitor_command(struct debugctl *c, const char *line, FILE *out);
 

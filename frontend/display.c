@@ -65,11 +65,7 @@ static void update_title(struct display *d, uint64_t now)
 
 static struct display_input input_of(struct machine *m)
 {
-    struct display_input in = { NULL, NULL };
-    if (m->pc.kbc) {
-        in.keyboard = i8042_keyboard(m->pc.kbc);
-        in.mouse = i8042_mouse(m->pc.kbc);
-    }
+    struct display_input in = { m, machine_has_mouse(m) };
     return in;
 }
 

@@ -43,13 +43,12 @@ int display_screendump(struct machine *m, const char *path);
 /* ---- The SDL2 window (sdl_window.c) ---- */
 
 struct sdl_window;
-struct ps2_keyboard;
-struct ps2_mouse;
 
-/* Where the window's input goes (either may be NULL: nothing plugged). */
+/* Where the window's input goes: the machine (machine_key() and
+ * machine_mouse(), which a recording notes); NULL: nowhere. */
 struct display_input {
-    struct ps2_keyboard *keyboard;
-    struct ps2_mouse *mouse;
+    struct machine *machine;
+    bool mouse;                 /* a mouse is plugged in */
 };
 
 bool sdl_window_available(void);

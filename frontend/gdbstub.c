@@ -422,8 +422,9 @@ static void stop_reply(struct gdbstub *g)
         snprintf(buf, sizeof buf, "T05%sthread:01;", st->bp.owner != DBG_OWNER_GDB ? ""
                                                     : st->bp.hw ? "hwbreak:;" : "swbreak:;");
         break;
-    default:
-        snprintf(buf, sizeof buf, "T05thread:01;");
+    default:                    /* a reverse-continue with no hit: the start */
+        snprintf(buf, sizeof buf, "T05%sthread:01;",
+                 debugctl_at_replay_start(g->ctl) ? "replaylog:begin;" : "");
         break;
     }
     send_packet(g, buf);
@@ -590,6 +591,28 @@ static void resume(struct gdbstub *g, bool step)
         debugctl_continue(g->ctl);
 }
 
+/* bs, bc: reverse-stepi and reverse-continue, in a replay. At the start
+ * of the replay gdb hears replaylog:begin, as from QEMU. */
+static void reverse(struct gdbstub *g, bool step)
+{
+    struct machine *m = debugctl_machine(g->ctl);
+    if (!debugctl_replaying(g->ctl)) {
+        send_packet(g, "E01");
+        return;
+    }
+    if (step && m->cpu->icount == 0) {
+        send_packet(g, "T05replaylog:begin;thread:01;");
+        return;
+    }
+    g->running = true;
+    g->ctrl_c = false;
+    bool ok = step ? debugctl_reverse_step(g->ctl, 1, stderr) : debugctl_reverse_continue(g->ctl, stderr);
+    if (!ok) {
+        g->running = false;
+        send_packet(g, "E01");
+    }
+}
+
 /* vCont;ACTION[:thread][;...]: the first action applies (one thread). */
 static void vcont(struct gdbstub *g, const char *args)
 {
@@ -677,7 +700,8 @@ static void query(struct gdbstub *g, const char *q)
     if (!strncmp(q, "qSupported", 10)) {
         char buf[160];
         snprintf(buf, sizeof buf, "PacketSize=%x;qXfer:features:read+;swbreak+;hwbreak+;"
-                                  "QStartNoAckMode+;vContSupported+", PACKET_MAX);
+                                  "QStartNoAckMode+;vContSupported+%s", PACKET_MAX,
+                 debugctl_replaying(g->ctl) ? ";ReverseStep+;ReverseContinue+" : "");
         send_packet(g, buf);
     } else if (!strncmp(q, "qXfer:features:read:", 20)) {
         xfer_features(g, q + 20);
@@ -748,6 +772,12 @@ static void packet(struct gdbstub *g, char *p, size_t len)
     case 'Z':
     case 'z':
         breakpoint(g, p + 1, p[0] == 'Z');
+        break;
+    case 'b':
+        if ((p[1] == 's' || p[1] == 'c') && !p[2])
+            reverse(g, p[1] == 's');
+        else
+            send_packet(g, "");
         break;
     case 'H':
     case 'T':

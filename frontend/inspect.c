@@ -13,11 +13,18 @@
 
 const char *inspect_exception_name(int vector)
 {
-    static const char *const names[32] = {
+    static const char *const names[] = {
         "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP",
         "#SS", "#GP", "#PF", "", "#MF", "#AC", "#MC", "#XM",
     };
-    return vector >= 0 && vector < 32 ? names[vector] : "";
+    return vector >= 0 && vector < (int)(sizeof names / sizeof names[0]) ? names[vector] : "";
+}
+
+const char *inspect_event_name(int vector, enum int_source src)
+{
+    bool exception = src == INT_EXCEPTION || src == INT_SOFT_EXC || src == INT_ICEBP ||
+                     (src == INT_HARDWARE && vector == EXC_NMI);
+    return exception ? inspect_exception_name(vector) : "";
 }
 
 static uint32_t read32(const struct cpu *cpu, uint32_t lin, bool *ok)

@@ -9,10 +9,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cpu.h"
+
 struct cpu;
 
 /* "#PF" for 14 and so on; "" for vectors that are no exception. */
 const char *inspect_exception_name(int vector);
+/* The exception's name when the CPU raised it (or NMI), else "": INT 13h
+ * is no #XM. */
+const char *inspect_event_name(int vector, enum int_source src);
 
 /* General, segment, control and debug registers (QEMU's layout). */
 void inspect_registers(FILE *out, struct cpu *cpu);

@@ -23,6 +23,7 @@
 #include "ns16550_uart.h"
 #include "pci.h"
 #include "piix_ide.h"
+#include "replay.h"
 #include "trace.h"
 #include "vga.h"
 
@@ -722,6 +723,78 @@ static bool cmd_step(struct cmd_ctx *c)
     return true;
 }
 
+/* ---- Moving in a replay: reverse-step, reverse-continue, replay_seek ---- */
+
+static bool parse_count(struct cmd_ctx *c, uint64_t *n)
+{
+    const char *s = skip_spaces(c->args);
+    if (!*s)
+        return true;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (end == s || errno || *s == '-' || !at_end(c, end)) {
+        fprintf(c->out, "%s: expected a count, not '%s'\n", c->name, s);
+        return false;
+    }
+    *n = v;
+    return true;
+}
+
+static bool cmd_reverse_step(struct cmd_ctx *c)
+{
+    uint64_t n = 1;
+    if (!parse_count(c, &n))
+        return false;
+    if (n == 0) {
+        fprintf(c->out, "%s: at least one instruction\n", c->name);
+        return false;
+    }
+    return debugctl_reverse_step(c->mon->ctl, n, c->out);
+}
+
+static bool cmd_reverse_continue(struct cmd_ctx *c)
+{
+    if (!at_end(c, c->args))
+        return false;
+    return debugctl_reverse_continue(c->mon->ctl, c->out);
+}
+
+static bool cmd_replay_seek(struct cmd_ctx *c)
+{
+    uint64_t n = UINT64_MAX;
+    if (!parse_count(c, &n))
+        return false;
+    if (n == UINT64_MAX) {
+        fprintf(c->out, "%s: which instruction count?\n", c->name);
+        return false;
+    }
+    return debugctl_seek(c->mon->ctl, n, c->out);
+}
+
+static bool info_replay(struct cmd_ctx *c)
+{
+    const struct replay *r = c->mon->m->cfg.replay;
+    unsigned long long now = (unsigned long long)c->mon->m->cpu->icount;
+    if (!r) {
+        fprintf(c->out, "neither recording nor replaying (-icount rr=record|replay,rrfile=FILE); "
+                        "instruction %llu\n", now);
+        return true;
+    }
+    if (r->mode == REPLAY_RECORD) {
+        fprintf(c->out, "recording to %s: %llu events so far; instruction %llu\n", r->path,
+                (unsigned long long)r->recorded, now);
+        return true;
+    }
+    fprintf(c->out, "replaying %s: %zu events, %zu applied; instruction %llu", r->path, r->nev,
+            r->next_input < r->next_serial ? r->next_input : r->next_serial, now);
+    uint64_t end = replay_end_icount(r);
+    if (end != UINT64_MAX)
+        fprintf(c->out, " of %llu", (unsigned long long)end);
+    fprintf(c->out, "\n");
+    return true;
+}
+
 static bool cmd_stop(struct cmd_ctx *c)
 {
     if (!at_end(c, c->args))
@@ -800,7 +873,7 @@ static bool cmd_info(struct cmd_ctx *c);
 static const struct command commands[] = {
     { "help", "?", false, cmd_help, "help                 this list" },
     { "info", "i", false, cmd_info, "info WHAT            registers fpu gdt ldt idt tss tlb [ADDR] walk ADDR mem\n"
-      "                     break pic pit vga ide rtc serial pci (info alone lists them)" },
+      "                     break pic pit vga ide rtc serial pci replay (info alone lists them)" },
     { "x", NULL, false, cmd_x, "x/FMT ADDR           linear memory: FMT = count, format x d u o c i,\n"
       "                     size b h w g (x/4xw 0x1000, x/10i $pc)" },
     { "xp", NULL, false, cmd_x, "xp/FMT ADDR          physical memory, the same formats" },
@@ -809,6 +882,12 @@ static const struct command commands[] = {
     { "continue", "c", true, cmd_continue, "continue, c          run on (also 'cont')" },
     { "cont", NULL, true, cmd_continue, NULL },
     { "stop", NULL, true, cmd_stop, "stop                 stop the machine" },
+    { "reverse-step", "rs", true, cmd_reverse_step,
+      "reverse-step [N]     go back N instructions (default 1; a replay)" },
+    { "reverse-continue", "rc", true, cmd_reverse_continue,
+      "reverse-continue     go back to the last breakpoint or watchpoint hit (a replay)" },
+    { "replay_seek", "seek", true, cmd_replay_seek,
+      "replay_seek N        go to instruction count N (back only in a replay)" },
     { "break", "b", false, cmd_break, "break ADDR           stop before the instruction at linear ADDR\n"
       "break phys ADDR      ... at physical ADDR\n"
       "break io PORT[-LAST] [r|w|rw]   stop after an access to the ports\n"
@@ -842,6 +921,7 @@ static const struct command info_commands[] = {
     { "rtc", NULL, false, info_rtc, "the RTC and CMOS" },
     { "serial", NULL, false, info_serial, "the UARTs" },
     { "pci", NULL, false, info_pci, "the PCI functions and their BARs" },
+    { "replay", NULL, false, info_replay, "the recording or replay and the instruction count" },
 };
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
@@ -1000,6 +1080,8 @@ void monitor_stopped(struct monitor *mon)
     FILE *out = mon->out;
     switch (st->reason) {
     case DBG_STOP_STEP:
+        if (debugctl_at_replay_start(mon->ctl))
+            fprintf(out, "the start of the replay: no breakpoint or watchpoint hit before\n");
         break;
     case DBG_STOP_BREAK:
         fprintf(out, "breakpoint %d (%s %08x)\n", st->bp.id,
@@ -1017,7 +1099,7 @@ void monitor_stopped(struct monitor *mon)
                 st->from_eip);
         break;
     case DBG_STOP_INT: {
-        const char *name = st->source == INT_HARDWARE ? "" : inspect_exception_name(st->vector);
+        const char *name = inspect_event_name(st->vector, st->source);
         fprintf(out, "%s breakpoint %d: vector %02x%s%s%s",
                 st->bp.kind == BP_EXC ? "exception" : "interrupt", st->bp.id, st->vector,
                 *name ? " " : "", name, st->source == INT_HARDWARE ? " (hardware)" : "");

@@ -47,6 +47,9 @@ static const char usage[] =
     "  -keys [at=MS,][every=MS,]TEXT   type TEXT on the PS/2 keyboard from virtual\n"
     "                       time AT ms (default 1000), one key each EVERY ms (default\n"
     "                       40); \\n Enter, \\t Tab, \\b Backspace, \\e Esc, \\\\ backslash\n"
+    "  -icount [shift=0,]rr=record|replay,rrfile=FILE   record the run's input (keys,\n"
+    "                       mouse, serial input, RTC time) to FILE, or replay it exactly;\n"
+    "                       a replay can run backwards in the monitor and gdb\n"
     "Testing:\n"
     "  -max-insns N         stop with status 6 after N instructions\n"
     "  -h, -help            this text\n";
@@ -338,6 +341,52 @@ static int opt_rtc(struct options *opt, const char *name, const char *val, FILE 
     return 0;
 }
 
+/* -icount [shift=0,]rr=record|replay,rrfile=FILE: QEMU's spelling. The
+ * virtual clock is always QEMU's shift=0 (one instruction, one ns). */
+static int icount_item(struct options *opt, const char *item, size_t n, FILE *err)
+{
+    if (n == 7 && !strncmp(item, "shift=0", n))
+        return 0;
+    if (n == 9 && !strncmp(item, "rr=record", n)) {
+        opt->rr = RR_OPTION_RECORD;
+        return 0;
+    }
+    if (n == 9 && !strncmp(item, "rr=replay", n)) {
+        opt->rr = RR_OPTION_REPLAY;
+        return 0;
+    }
+    if (n > 7 && !strncmp(item, "rrfile=", 7)) {
+        opt->rr_file = strndup(item + 7, n - 7);
+        if (!opt->rr_file || opt->nowned > MAX_DRIVE_OPTIONS) {
+            fprintf(err, "ember: -icount: out of memory\n");
+            free(opt->rr_file);
+            return -1;
+        }
+        opt->owned[opt->nowned++] = opt->rr_file;
+        return 0;
+    }
+    fprintf(err, "ember: -icount: '%.*s' is not understood (expected shift=0, "
+                 "rr=record, rr=replay, rrfile=FILE; the clock is always 1 instruction per ns)\n",
+            (int)n, item);
+    return -1;
+}
+
+static int opt_icount(struct options *opt, const char *name, const char *val, FILE *err)
+{
+    (void)name;
+    for (const char *s = val; *s;) {
+        size_t n = strcspn(s, ",");
+        if (icount_item(opt, s, n, err) < 0)
+            return -1;
+        s += n + (s[n] == ',');
+    }
+    if ((opt->rr != RR_OPTION_NONE) != (opt->rr_file != NULL)) {
+        fprintf(err, "ember: -icount: rr=record or rr=replay goes with rrfile=FILE\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int opt_keys(struct options *opt, const char *name, const char *val, FILE *err)
 {
     (void)name; (void)err;
@@ -386,6 +435,7 @@ static const struct option_row rows[] = {
     { "-screendump", true, opt_screendump },
     { "-rtc", true, opt_rtc },
     { "-keys", true, opt_keys },
+    { "-icount", true, opt_icount },
 };
 
 static const struct option_row *find_row(const char *name)

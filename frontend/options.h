@@ -17,6 +17,7 @@
 #define MAX_DRIVE_OPTIONS 8
 
 enum display_kind { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
+enum rr_option { RR_OPTION_NONE, RR_OPTION_RECORD, RR_OPTION_REPLAY };
 
 struct options {
     const char *bios_path;          /* NULL: SeaBIOS from the Debian package */
@@ -42,6 +43,8 @@ struct options {
     bool rtc_fixed;
     int64_t rtc_base;               /* seconds since 1970 (UTC) with rtc_fixed */
     const char *keys;               /* -keys: text typed on the virtual clock (keyinject.h) */
+    enum rr_option rr;              /* -icount rr=record|replay */
+    char *rr_file;                  /* -icount rrfile=FILE (in owned) */
     /* The debugger (debugctl.h). */
     const char *gdb;                /* -gdb tcp::PORT (-s: tcp::1234); NULL: none */
     bool start_stopped;             /* -S */
@@ -51,7 +54,7 @@ struct options {
     const char *trace_file;         /* -D FILE */
     struct dbg_range dfilter[DBG_MAX_FILTERS];  /* -dfilter */
     unsigned ndfilter;
-    char *owned[MAX_DRIVE_OPTIONS]; /* copies that -drive values point into */
+    char *owned[MAX_DRIVE_OPTIONS + 1];  /* copies that -drive and -icount values point into */
     unsigned nowned;
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "machine.h"
 #include "ps2_keyboard.h"
 #include "ps2_mouse.h"
 
@@ -167,8 +168,8 @@ static void key_event(struct sdl_window *w, const SDL_KeyboardEvent *e)
         return;
     }
     unsigned code = (unsigned)ps2_keycode_from_sdl_scancode(e->keysym.scancode);
-    if (code && w->input.keyboard)
-        ps2_keyboard_key(w->input.keyboard, code, down);
+    if (code && w->input.machine)
+        machine_key(w->input.machine, code, down);
 }
 
 static unsigned button_bit(uint8_t sdl_button)
@@ -185,7 +186,7 @@ static unsigned button_bit(uint8_t sdl_button)
 
 static void button_event(struct sdl_window *w, const SDL_MouseButtonEvent *e)
 {
-    if (!w->input.mouse)
+    if (!w->input.machine || !w->input.mouse)
         return;
     if (!w->grabbed) {
         if (e->type == SDL_MOUSEBUTTONDOWN && e->button == SDL_BUTTON_LEFT)
@@ -196,17 +197,17 @@ static void button_event(struct sdl_window *w, const SDL_MouseButtonEvent *e)
         w->buttons |= button_bit(e->button);
     else
         w->buttons &= ~button_bit(e->button);
-    ps2_mouse_move(w->input.mouse, 0, 0, 0, w->buttons);
+    machine_mouse(w->input.machine, 0, 0, 0, w->buttons);
 }
 
 static void motion_event(struct sdl_window *w, const SDL_Event *e)
 {
-    if (!w->grabbed || !w->input.mouse)
+    if (!w->grabbed || !w->input.machine || !w->input.mouse)
         return;
     if (e->type == SDL_MOUSEMOTION)
-        ps2_mouse_move(w->input.mouse, e->motion.xrel, -e->motion.yrel, 0, w->buttons);
+        machine_mouse(w->input.machine, e->motion.xrel, -e->motion.yrel, 0, w->buttons);
     else
-        ps2_mouse_move(w->input.mouse, 0, 0, -e->wheel.y, w->buttons);
+        machine_mouse(w->input.machine, 0, 0, -e->wheel.y, w->buttons);
 }
 
 bool sdl_window_events(struct sdl_window *w)

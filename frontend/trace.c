@@ -191,7 +191,7 @@ static void on_interrupt(void *opaque, struct cpu *cpu, int vector, enum int_sou
 {
     struct trace *t = opaque;
     fprintf(t->out, "int: v=%02x", vector);
-    const char *name = src == INT_HARDWARE && vector != EXC_NMI ? "" : inspect_exception_name(vector);
+    const char *name = inspect_event_name(vector, src);
     if (*name)
         fprintf(t->out, " %s", name);
     fprintf(t->out, " %s", source_name(src));

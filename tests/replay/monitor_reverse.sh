@@ -1,0 +1,84 @@
+#!/bin/bash
+# Going back in a replay with the monitor (-S -monitor stdio) on
+# tests/replay/target.asm:
+#   - replay_seek to an instruction count, step 7, reverse-step 7: every
+#     register is as before the steps;
+#   - a breakpoint on got_byte hit three times, then reverse-continue: the
+#     second hit again, registers and all; again: the first; again: the
+#     start of the replay, where reverse-step has nowhere to go;
+#   - forward again from the start: the same hits, and the serial output
+#     past the point of the first pass is the recording's;
+#   - going back without a replay is refused.
+#   monitor_reverse.sh EMBER IMAGE WORKDIR
+set -u
+EMBER=$1 IMAGE=$2 WORK=$3
+mkdir -p "$WORK"
+rm -f "$WORK"/*
+. "$(dirname "$0")/../gdb/common.sh"
+. "$(dirname "$0")/common.sh"
+
+record "$WORK/run.rr" "$WORK/record.out"
+GOT=$(got_byte_address)
+cat >"$WORK/commands" <<COMMANDS
+replay_seek 200000
+info registers
+step 7
+info registers
+reverse-step 7
+info registers
+break $GOT
+c
+c
+info registers
+c
+info registers
+reverse-continue
+info registers
+reverse-continue
+info registers
+reverse-continue
+reverse-step
+info replay
+c
+c
+c
+info registers
+delete
+c
+COMMANDS
+timeout 120 "$EMBER" -bios "$IMAGE" -display none -S -monitor stdio \
+    -serial "file:$WORK/serial.out" -icount "rr=replay,rrfile=$WORK/run.rr" \
+    <"$WORK/commands" >"$WORK/monitor.out" 2>"$WORK/monitor.err"
+rc=$?
+[ "$rc" = 1 ] || fail "ember ended with status $rc, expected 1 (the program's end)"
+O=$WORK/monitor.out
+same() {  # same N M WHAT: register dumps N and M are equal
+    register_dump "$1" "$O" >"$WORK/dump-$1"
+    register_dump "$2" "$O" >"$WORK/dump-$2"
+    [ -s "$WORK/dump-$1" ] || fail "no register dump $1"
+    cmp -s "$WORK/dump-$1" "$WORK/dump-$2" || fail "$3:
+$(diff "$WORK/dump-$1" "$WORK/dump-$2")"
+}
+register_dump 1 "$O" | grep -q "^icount=200000$" || fail "replay_seek 200000 did not stop at 200000"
+register_dump 2 "$O" | grep -q "^icount=200007$" || fail "step 7 did not reach 200007"
+same 1 3 "reverse-step 7 did not come back to the registers before the steps"
+register_dump 4 "$O" | grep -q "^EIP=0000${GOT#0x} " || fail "the second hit is not at got_byte"
+same 4 6 "reverse-continue from the third hit did not come back to the second"
+[ "$(register_dump 5 "$O" | grep ^icount)" != "$(register_dump 4 "$O" | grep ^icount)" ] ||
+    fail "the third hit is at the second's instruction count"
+register_dump 7 "$O" | grep -q " EBX=000004a9 " || fail "the first hit's EBX is not the PIT divisor (4a9)"
+expect "$O" "the start of the replay: no breakpoint or watchpoint hit before" \
+    "at the start of the replay already" "replaying $WORK/run.rr: " "instruction 0 of "
+same 8 5 "forward from the start, the third hit is not as before"
+# What the guest printed after going back to the start is the recording's.
+tail -c "$(wc -c <"$WORK/record.out")" "$WORK/serial.out" >"$WORK/serial.tail"
+cmp -s "$WORK/record.out" "$WORK/serial.tail" || fail "the serial output after going back differs:
+$(diff "$WORK/record.out" "$WORK/serial.tail")"
+
+# Without a replay there is no going back.
+printf 'replay_seek 1000\nreverse-step\nreverse-continue\ninfo replay\nquit\n' |
+    timeout 60 "$EMBER" -bios "$IMAGE" -display none -S -monitor stdio -serial none \
+        >"$WORK/live.out" 2>&1
+expect "$WORK/live.out" "going back needs a replay (-icount rr=replay,rrfile=FILE)" \
+    "neither recording nor replaying" "instruction 1000"
+echo "PASS the monitor goes back in a replay"
