@@ -98,6 +98,8 @@ static int machine_init(struct machine *m, const struct machine_config *cfg)
 
 static void machine_release(struct machine *m)
 {
+    if (m->cfg.replay && m->cfg.replay->m == m)
+        replay_detach(m->cfg.replay);
     devices_destroy(&m->devices);
     cpu_destroy(m->cpu);
     phys_mem_destroy(m->mem);
@@ -184,6 +186,16 @@ void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
     apply_mouse(m, dx, dy, dz, buttons);
 }
 
+int machine_user_reset(struct machine *m)
+{
+    if (replaying(m))
+        return -1;
+    if (m->cfg.replay)
+        replay_note(m->cfg.replay, RR_RESET, 0, 0, 0, 0);
+    machine_reset(m);
+    return 0;
+}
+
 bool machine_has_mouse(const struct machine *m)
 {
     return m->pc.kbc != NULL;
@@ -195,6 +207,8 @@ void machine_apply_input(struct machine *m, const struct replay_event *e)
         apply_key(m, (unsigned)e->a, e->b != 0);
     else if (e->kind == RR_MOUSE)
         apply_mouse(m, e->a, e->b, e->c, e->d);
+    else if (e->kind == RR_RESET)
+        machine_reset(m);
 }
 
 /* ---- The run loop ---- */

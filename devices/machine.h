@@ -112,6 +112,9 @@ void machine_request_poweroff(struct machine *m);
 void machine_key(struct machine *m, unsigned code, bool down);
 void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons);
 bool machine_has_mouse(const struct machine *m);
+/* The user resets the machine (the monitor's system_reset); a recording
+ * notes it. -1 in a replay, which takes no input but the recording's. */
+int machine_user_reset(struct machine *m);
 /* A replay applies a recorded key or mouse event (replay.c). */
 void machine_apply_input(struct machine *m, const struct replay_event *e);
 

@@ -93,6 +93,7 @@ const char *replay_kind_name(enum replay_kind kind)
     case RR_SERIAL: return "serial byte";
     case RR_SERIAL_END: return "serial end";
     case RR_END: return "end";
+    case RR_RESET: return "reset";
     }
     return "unknown";
 }
@@ -158,7 +159,7 @@ static bool read_events(struct replay *r, FILE *f, FILE *err)
         }
         struct replay_event *e = &r->ev[r->nev];
         decode_event(buf, e);
-        if (e->kind < RR_KEY || e->kind > RR_END ||
+        if (e->kind < RR_KEY || e->kind > RR_RESET ||
             (r->nev && e->ns < r->ev[r->nev - 1].ns)) {
             fprintf(err, "ember: the recording %s is damaged at event %zu\n", r->path, r->nev);
             return false;
@@ -225,22 +226,27 @@ static void write_event(struct replay *r, const struct replay_event *e)
     r->recorded++;
 }
 
+void replay_detach(struct replay *r)
+{
+    if (!r->m)
+        return;
+    if (r->mode == REPLAY_RECORD && r->out) {
+        clock_sync(&r->m->clock, r->m->cpu->icount);
+        struct replay_event e = stamp(r, RR_END);
+        write_event(r, &e);
+    }
+    if (r->input_timer.armed)
+        timer_cancel(&r->m->clock, &r->input_timer);
+    r->m = NULL;
+}
+
 void replay_close(struct replay *r)
 {
     if (!r)
         return;
-    if (r->mode == REPLAY_RECORD && r->out) {
-        if (r->m) {
-            clock_sync(&r->m->clock, r->m->cpu->icount);
-            struct replay_event e = stamp(r, RR_END);
-            write_event(r, &e);
-        }
-        if (r->out && fclose(r->out) != 0)
-            fprintf(stderr, "ember: closing the recording %s failed: %s\n", r->path,
-                    strerror(errno));
-    }
-    if (r->m && r->input_timer.armed)
-        timer_cancel(&r->m->clock, &r->input_timer);
+    replay_detach(r);
+    if (r->out && fclose(r->out) != 0)
+        fprintf(stderr, "ember: closing the recording %s failed: %s\n", r->path, strerror(errno));
     replay_free(r);
 }
 

@@ -13,7 +13,8 @@
  * different command line) stops with a message instead of going on wrong.
  *
  * Where events enter:
- *  - keys and mouse: machine_key()/machine_mouse(), between CPU slices;
+ *  - keys, mouse and the user's reset: machine_key(), machine_mouse(),
+ *    machine_user_reset(), between CPU slices;
  *    a replay applies them at the end of the slice that reaches their
  *    time (a replay timer makes the slice end there);
  *  - serial input: the UART polls its host end from a timer; the replay
@@ -48,6 +49,7 @@ enum replay_kind {
     RR_SERIAL = 3,      /* a: the byte COM1's poll found */
     RR_SERIAL_END = 4,  /* COM1's poll found the input ended */
     RR_END = 5,         /* the recording stops here */
+    RR_RESET = 6,       /* the user reset the machine (the monitor's system_reset) */
 };
 
 struct replay_event {
@@ -96,12 +98,15 @@ struct replay *replay_record(const char *path, const struct replay_header *h, FI
 /* Read a recording whole. NULL after printing why (a missing file, a bad
  * header, a truncated event). */
 struct replay *replay_open(const char *path, FILE *err);
-/* Recording: write the end event and close the file; then free. */
+/* Detach, close the file, free. */
 void replay_close(struct replay *r);
 
 /* The machine m is (re)built: take over COM1's host end and, replaying,
  * start from the first event again. */
 void replay_attach(struct replay *r, struct machine *m);
+/* The machine is going (destroyed, or rebuilt): a recording writes its
+ * end event, stamped now; the replay lets go of the machine. */
+void replay_detach(struct replay *r);
 /* Recording: note an input event the machine applies now. */
 void replay_note(struct replay *r, enum replay_kind kind, int32_t a, int32_t b, int32_t c,
                  uint32_t d);

@@ -203,10 +203,10 @@ static struct replay *open_replay(const struct options *opt, struct machine_conf
     struct replay *r;
     if (opt->rr == RR_OPTION_RECORD) {
         r = replay_record(opt->rr_file, &now, stderr);
-        bool writable = false;
+        bool drives = false;
         for (unsigned k = 0; k < REPLAY_DRIVES; k++)
-            writable |= now.drive[k].present;
-        if (r && writable && !opt->snapshot)
+            drives |= now.drive[k].present;
+        if (r && drives && !opt->snapshot)
             fprintf(stderr, "ember: recording without -snapshot: the guest's writes change the "
                             "disk images, and a replay needs them as they were\n");
     } else {
@@ -371,9 +371,9 @@ int main(int argc, char **argv)
         start_keys(&s);
         status = run(&s);
     }
-    replay_close(r);            /* a recording ends here */
     keyinject_destroy(s.keys);
-    machine_destroy(s.m);
+    machine_destroy(s.m);       /* a recording's end event is written */
+    replay_close(r);
     free(bios);
     free(vga);
     options_free(&opt);

@@ -815,7 +815,10 @@ static bool cmd_system_reset(struct cmd_ctx *c)
 {
     if (!at_end(c, c->args))
         return false;
-    machine_reset(c->mon->m);
+    if (machine_user_reset(c->mon->m) < 0) {
+        fprintf(c->out, "system_reset: a replay takes no input but its recording's\n");
+        return false;
+    }
     fprintf(c->out, "the machine was reset: CS:EIP %04x:%08x\n", c->mon->m->cpu->seg[CS].sel,
             c->mon->m->cpu->eip);
     return true;

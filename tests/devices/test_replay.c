@@ -3,8 +3,8 @@
  * and the TSC's low byte at that moment, to the debug console (0xE9).
  * Keys the "host" presses between CPU slices are recorded; a replay,
  * whose host presses other keys at other moments, prints the same bytes
- * at the same moments. The recording keeps mouse events too, and a
- * replay of another program stops as diverged. */
+ * at the same moments. The recording keeps mouse events and the user's
+ * resets too, and a replay of another program stops as diverged. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +46,8 @@ struct host {
     unsigned polls;
     const unsigned *at;         /* poll numbers, 0-terminated */
     unsigned code;              /* PS/2 set 2 code of the key it presses */
+    unsigned reset_at;          /* the poll at which it resets the machine */
+    int reset_result;
 };
 
 static void host_poll(void *opaque)
@@ -59,6 +61,8 @@ static void host_poll(void *opaque)
             machine_mouse(h->m, 5, -3, 0, 1);
         }
     }
+    if (h->reset_at == h->polls)
+        h->reset_result = machine_user_reset(h->m);
 }
 
 struct run {
@@ -79,9 +83,9 @@ static struct run run_machine(const uint8_t *rom, struct replay *r, struct host 
     struct machine *m = machine_create(&cfg);
     h->m = m;
     result.status = m ? machine_run(m) : MACHINE_HALTED;
+    machine_destroy(m);         /* a recording's end event is written */
     if (r && r->mode == REPLAY_RECORD)
-        replay_close(r);        /* the end event needs the machine */
-    machine_destroy(m);
+        replay_close(r);
     fclose(out);
     return result;
 }
@@ -109,14 +113,14 @@ static void a_replay_gets_the_recorded_keys_at_the_recorded_moments(struct test_
     uint8_t *rom = make_rom(0);
     struct replay_header h = header();
     static const unsigned record_at[] = { 3, 7, 12, 0 };
-    struct host rec_host = { .at = record_at, .code = 0x1C };      /* A */
+    struct host rec_host = { .at = record_at, .code = 0x1C, .reset_at = 9 };   /* A */
     struct run rec = run_machine(rom, replay_record(path, &h, stderr), &rec_host);
     CHECK_EQ(t, rec.status, MACHINE_INSN_LIMIT);
     CHECK(t, rec.len >= 2 * 6);     /* make and break codes of three presses */
 
     /* The replay's host presses B at other moments: it is not heard. */
     static const unsigned replay_at[] = { 2, 5, 0 };
-    struct host rep_host = { .at = replay_at, .code = 0x32 };
+    struct host rep_host = { .at = replay_at, .code = 0x32, .reset_at = 4 };
     struct replay *r = replay_open(path, stderr);
     CHECK(t, r != NULL);
     struct run rep = run_machine(rom, r, &rep_host);
@@ -124,6 +128,9 @@ static void a_replay_gets_the_recorded_keys_at_the_recorded_moments(struct test_
     CHECK_EQ(t, rep.len, rec.len);
     CHECK(t, rep.len == rec.len && memcmp(rep.out, rec.out, rec.len) == 0);
     CHECK(t, r && !r->diverged);
+    CHECK_EQ(t, rec_host.reset_result, 0);
+    CHECK_EQ(t, rep_host.reset_result, -1);     /* a replay takes no input */
+    CHECK(t, r && r->nev == 3 * 3 + 2);         /* presses, the reset, the end */
 
     /* Without the recording, the other host's keys come at other times. */
     struct host live_host = { .at = replay_at, .code = 0x32 };
