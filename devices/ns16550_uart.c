@@ -488,9 +488,24 @@ static void uart_reset(void *dev)
     update_irq(u);
 }
 
+/* The machine stops: what the guest wrote that the line has not sent yet
+ * still reaches the host (a guest that exits right after printing its
+ * last line loses nothing). */
+static void flush_to_host(struct ns16550 *u)
+{
+    if (!u->host || !u->host->send || (u->mcr & UART_MCR_LOOP))
+        return;
+    if (u->tsr_busy)
+        u->host->send(u->host_opaque, u->tsr);
+    while (u->tx.count)
+        u->host->send(u->host_opaque, fifo_pop(&u->tx));
+    u->tsr_busy = false;
+}
+
 static void uart_destroy(void *dev)
 {
     struct ns16550 *u = dev;
+    flush_to_host(u);
     timer_cancel(u->clock, &u->tx_timer);
     timer_cancel(u->clock, &u->timeout_timer);
     timer_cancel(u->clock, &u->poll_timer);

@@ -320,6 +320,7 @@ static void set_quiet(struct debugctl *c, bool quiet)
 static bool restart(struct debugctl *c, FILE *out)
 {
     debugger_set_muted(c->dbg, true);
+    set_quiet(c, true);     /* what the old machine's UART still holds was seen */
     trace_flush(c->trace);
     fflush(stdout);
     if (c->rebuild(c->rebuild_opaque) < 0) {

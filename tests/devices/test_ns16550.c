@@ -248,6 +248,23 @@ static void the_transmit_fifo_takes_sixteen_bytes_at_the_line_rate(struct test_c
     rig_destroy(r);
 }
 
+static void bytes_the_line_has_not_sent_reach_the_host_when_the_machine_stops(struct test_ctx *t)
+{
+    struct rig *r = rig_create();
+    set_115200_8n1(r);
+    out(r, UART_FCR, 0x07);
+    out(r, UART_THR, 'o');
+    out(r, UART_THR, 'k');
+    out(r, UART_THR, '\n');
+    advance(r, NS_115200_8N1);                  /* 'o' has gone, 'k' is on the wire */
+    CHECK_EQ(t, r->host.nsent, 1);
+    devices_destroy(&r->devs);
+    CHECK_EQ(t, r->host.nsent, 3);
+    CHECK_EQ(t, r->host.sent[1], 'k');
+    CHECK_EQ(t, r->host.sent[2], '\n');
+    free(r);
+}
+
 /* ---- interrupts ---- */
 
 static void enabling_etbei_with_thr_empty_raises_the_thre_interrupt(struct test_ctx *t)
@@ -479,6 +496,7 @@ static void a_snapshot_taken_mid_character_finishes_it(struct test_ctx *t)
 
 static const struct test register_tests[] = {
     TEST(the_divisor_latch_is_reached_through_dlab),
+    TEST(bytes_the_line_has_not_sent_reach_the_host_when_the_machine_stops),
     TEST(the_line_format_sets_the_character_time),
     TEST(ier_keeps_four_bits_and_scratch_keeps_all_eight),
     TEST(a_master_reset_keeps_the_divisor_and_scratch),
