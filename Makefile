@@ -38,7 +38,7 @@ build-asan: deps
 GUEST_A_APPEND = console=tty0 console=ttyS0 quiet cryptomgr.notests noisapnp noshutdown
 run: build guest-a
 	@guest=$$(sh tests/guests/prepare.sh a 2>/dev/null | tail -n 1); \
-	./$(BUILD)/ember -m 128 -name "Debian 12 (guest A)" -serial stdio \
+	./$(BUILD)/ember -m 128 -name "Debian 12 (guest A)" -serial stdio -icount sleep=on \
 	  -kernel $$guest/bzImage -initrd $$guest/initrd.gz -append "$(GUEST_A_APPEND)"
 
 guest-a:

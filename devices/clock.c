@@ -73,13 +73,18 @@ void clock_run_timers(struct clock *c)
     }
 }
 
+void clock_skip_to(struct clock *c, uint64_t ns)
+{
+    if (ns > c->now) {
+        c->skipped += ns - c->now;
+        c->now = ns;
+    }
+}
+
 bool clock_skip_to_next(struct clock *c)
 {
     if (!c->queue)
         return false;
-    if (c->queue->deadline > c->now) {
-        c->skipped += c->queue->deadline - c->now;
-        c->now = c->queue->deadline;
-    }
+    clock_skip_to(c, c->queue->deadline);
     return true;
 }

@@ -60,5 +60,8 @@ uint64_t clock_next_deadline(const struct clock *c);
 void clock_run_timers(struct clock *c);
 /* The CPU is halted: jump to the next deadline. Returns false if none. */
 bool clock_skip_to_next(struct clock *c);
+/* The CPU is halted: move on to ns (no further than the next deadline;
+ * an earlier time than now changes nothing). */
+void clock_skip_to(struct clock *c, uint64_t ns);
 
 #endif

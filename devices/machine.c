@@ -236,12 +236,20 @@ static uint64_t next_slice(struct machine *m)
     return slice;
 }
 
-/* The CPU is halted: time jumps to the next timer (the TSC keeps counting). */
+/* The CPU is halted: time jumps to the next timer (the TSC keeps
+ * counting), or with -icount sleep=on moves on as the host's time does. */
 static bool idle_until_next_timer(struct machine *m)
 {
     uint64_t before = clock_ns(&m->clock);
-    if (!clock_skip_to_next(&m->clock))
+    uint64_t deadline = clock_next_deadline(&m->clock);
+    if (deadline == UINT64_MAX)
         return false;
+    uint64_t to = deadline;
+    if (m->cfg.idle_wait) {
+        to = m->cfg.idle_wait(m->cfg.idle_opaque, before, deadline);
+        to = to < deadline ? to : deadline;
+    }
+    clock_skip_to(&m->clock, to);
     m->cpu->tsc_offset += clock_ns(&m->clock) - before;
     return true;
 }

@@ -57,6 +57,13 @@ struct machine_config {
      * outlives a machine_rebuild(). */
     struct replay *replay;
     bool serial_append;         /* -serial file: append (a rebuilt machine) */
+    /* -icount sleep=on: paces a halted CPU to the host's clock (main.c).
+     * Told the virtual time now and the next timer's deadline, it may wait
+     * a little on the host and returns the virtual time the halted CPU has
+     * reached (the clock moves there, at most to the deadline). NULL: the
+     * time of a halted CPU jumps straight to the next timer. */
+    uint64_t (*idle_wait)(void *opaque, uint64_t now_ns, uint64_t deadline_ns);
+    void *idle_opaque;
     /* The frontend, called between CPU slices (window refresh and input;
      * it paces itself by host time). NULL: none. */
     void (*frontend_poll)(void *opaque);

@@ -10,6 +10,7 @@
 #include "disasm.h"
 #include "gdbstub.h"
 #include "monitor.h"
+#include "pacer.h"
 #include "replay.h"
 #include "trace.h"
 
@@ -48,13 +49,6 @@ struct debugctl {
     enum seek_arrival arrival;
     bool at_start;              /* a reverse-continue found no hit */
 };
-
-static uint64_t host_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct debugctl *debugctl_create(struct machine *m, const struct debugctl_config *cfg)
 {

@@ -10,6 +10,7 @@
 
 #include "i8042_kbc.h"
 #include "machine.h"
+#include "pacer.h"
 #include "png.h"
 #include "text_dump.h"
 
@@ -26,13 +27,6 @@ struct display {
     uint64_t last_title;                /* host ns */
     uint64_t title_icount;              /* guest instructions at last_title */
 };
-
-static uint64_t host_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
-}
 
 bool display_window_available(void)
 {

@@ -19,6 +19,7 @@
 #include "linux_boot.h"
 #include "machine.h"
 #include "options.h"
+#include "pacer.h"
 #include "replay.h"
 
 /* The BIOS: -bios FILE, or SeaBIOS from the Debian package. */
@@ -356,6 +357,11 @@ int main(int argc, char **argv)
     memcpy(cfg.floppy, opt.floppy, sizeof cfg.floppy);
     memcpy(cfg.boot_order, opt.boot_order, sizeof cfg.boot_order);
 
+    struct pacer pacer = { 0 };
+    if (opt.sleep) {
+        cfg.idle_wait = pacer_idle;
+        cfg.idle_opaque = &pacer;
+    }
     int status = 2;
     struct replay *r = NULL;
     bool ready = bios || opt.bios_none;

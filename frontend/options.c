@@ -47,9 +47,11 @@ static const char usage[] =
     "  -keys [at=MS,][every=MS,]TEXT   type TEXT on the PS/2 keyboard from virtual\n"
     "                       time AT ms (default 1000), one key each EVERY ms (default\n"
     "                       40); \\n Enter, \\t Tab, \\b Backspace, \\e Esc, \\\\ backslash\n"
-    "  -icount [shift=0,]rr=record|replay,rrfile=FILE   record the run's input (keys,\n"
-    "                       mouse, serial input, RTC time) to FILE, or replay it exactly;\n"
-    "                       a replay can run backwards in the monitor and gdb\n"
+    "  -icount [sleep=on,][rr=record|replay,rrfile=FILE]   sleep=on: an idle guest's time\n"
+    "                       passes in real time (default: it jumps to the next timer);\n"
+    "                       rr: record the run's input (keys, mouse, serial input, RTC\n"
+    "                       time) to FILE, or replay it exactly (and backwards in the\n"
+    "                       monitor and gdb)\n"
     "Testing:\n"
     "  -max-insns N         stop with status 6 after N instructions\n"
     "  -h, -help            this text\n";
@@ -341,12 +343,21 @@ static int opt_rtc(struct options *opt, const char *name, const char *val, FILE 
     return 0;
 }
 
-/* -icount [shift=0,]rr=record|replay,rrfile=FILE: QEMU's spelling. The
- * virtual clock is always QEMU's shift=0 (one instruction, one ns). */
+/* -icount [shift=0,][sleep=on|off,][rr=record|replay,rrfile=FILE]: QEMU's
+ * spelling. The virtual clock is always QEMU's shift=0 (one instruction,
+ * one ns); sleep=on paces a halted CPU to the host's clock (pacer.h). */
 static int icount_item(struct options *opt, const char *item, size_t n, FILE *err)
 {
     if (n == 7 && !strncmp(item, "shift=0", n))
         return 0;
+    if (n == 8 && !strncmp(item, "sleep=on", n)) {
+        opt->sleep = true;
+        return 0;
+    }
+    if (n == 9 && !strncmp(item, "sleep=off", n)) {
+        opt->sleep = false;
+        return 0;
+    }
     if (n == 9 && !strncmp(item, "rr=record", n)) {
         opt->rr = RR_OPTION_RECORD;
         return 0;
@@ -365,7 +376,7 @@ static int icount_item(struct options *opt, const char *item, size_t n, FILE *er
         opt->owned[opt->nowned++] = opt->rr_file;
         return 0;
     }
-    fprintf(err, "ember: -icount: '%.*s' is not understood (expected shift=0, "
+    fprintf(err, "ember: -icount: '%.*s' is not understood (expected shift=0, sleep=on|off, "
                  "rr=record, rr=replay, rrfile=FILE; the clock is always 1 instruction per ns)\n",
             (int)n, item);
     return -1;
@@ -380,8 +391,12 @@ static int opt_icount(struct options *opt, const char *name, const char *val, FI
             return -1;
         s += n + (s[n] == ',');
     }
-    if ((opt->rr != RR_OPTION_NONE) != (opt->rr_file != NULL)) {
+    if (opt->rr != RR_OPTION_NONE && !opt->rr_file) {
         fprintf(err, "ember: -icount: rr=record or rr=replay goes with rrfile=FILE\n");
+        return -1;
+    }
+    if (opt->rr == RR_OPTION_NONE && opt->rr_file) {
+        fprintf(err, "ember: -icount: rrfile=FILE goes with rr=record or rr=replay\n");
         return -1;
     }
     return 0;

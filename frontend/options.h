@@ -44,6 +44,7 @@ struct options {
     int64_t rtc_base;               /* seconds since 1970 (UTC) with rtc_fixed */
     const char *keys;               /* -keys: text typed on the virtual clock (keyinject.h) */
     enum rr_option rr;              /* -icount rr=record|replay */
+    bool sleep;                     /* -icount sleep=on */
     char *rr_file;                  /* -icount rrfile=FILE (in owned) */
     /* The debugger (debugctl.h). */
     const char *gdb;                /* -gdb tcp::PORT (-s: tcp::1234); NULL: none */
