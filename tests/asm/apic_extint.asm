@@ -10,6 +10,7 @@
 ;   reporting it and INTR goes straight through; set again, the APIC is
 ;   back at its address in its power-up state.
 %include "lib/ember.inc"
+%include "lib/pic.inc"
 
 APIC            equ 0xFEE00000
 APIC_VERSION    equ APIC + 0x030
@@ -78,24 +79,7 @@ test_main:
 
 ; 8259 pair: master vectors 20H, slave 28H; only IRQ 0 unmasked.
 init_8259:
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, PIC_VECTOR
-    out 0x21, al
-    mov al, PIC_VECTOR + 8
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFE
-    out 0x21, al
-    mov al, 0xFF
-    out 0xA1, al
+    PIC_INIT PIC_VECTOR, PIC_VECTOR + 8, 0xFE, 0xFF
     ret
 
 ; PIT counter 0, mode 2, about 1 ms.

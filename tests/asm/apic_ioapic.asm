@@ -6,6 +6,7 @@
 ; the local APIC's EOI clears it, and an EOI while the UART still requests
 ; brings the interrupt again. The 8259 pair is masked throughout.
 %include "lib/ember.inc"
+%include "lib/pic.inc"
 
 APIC            equ 0xFEE00000
 APIC_EOI        equ APIC + 0x0B0
@@ -93,23 +94,7 @@ test_main:
 
 ; Both 8259s initialized (vectors 20H/28H) and fully masked.
 mask_8259:
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFF
-    out 0x21, al
-    out 0xA1, al
+    PIC_INIT 0x20, 0x28, 0xFF, 0xFF
     ret
 
 on_pit:

@@ -14,6 +14,7 @@
 ; References: Intel 8254 and 8259A data sheets; Motorola MC146818A data
 ; sheet (register A rate select, register B PIE/UIE, register C flags).
 %include "lib/ember.inc"
+%include "lib/pic.inc"
 
 PIT_HZ      equ 1193182
 NS          equ 1000000000
@@ -57,25 +58,8 @@ endstruc
 section .text
 bits 16
 test_main:
-    ; ICW1-ICW4 for both 8259s: edge triggered, cascade, 8086 mode.
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 0x04                ; the slave on IR2
-    out 0x21, al
-    mov al, 0x02                ; its cascade identity
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFA                ; master: IR0 (PIT) and IR2 (cascade)
-    out 0x21, al
-    mov al, 0xFE                ; slave: IR0 = IRQ 8 (RTC)
-    out 0xA1, al
+    ; Master: IR0 (PIT) and IR2 (cascade) open; slave: IR0 = IRQ 8 (RTC).
+    PIC_INIT 0x20, 0x28, 0xFA, 0xFE
     mov al, 0x0B                ; OCW3: reads of port 20h/A0h give the ISR
     out 0x20, al
     out 0xA0, al

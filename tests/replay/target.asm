@@ -13,6 +13,8 @@
 ; base is 0 and gdb's PC (EIP) is the linear address of a breakpoint.
 ; got_byte is at linear 0x1000 + (its offset in section low): the tests
 ; find it in the listing (nasm -l).
+%include "lib/pic.inc"
+
 bits 16
 section .text start=0
 
@@ -47,26 +49,7 @@ low_entry:
     mov sp, 0x7000
     mov word [0x08 * 4], timer  ; IRQ 0 at vector 8
     mov word [0x08 * 4 + 2], 0
-    ; The 8259 pair: vectors 08h and 70h, cascade on IRQ 2, 8086 mode;
-    ; only IRQ 0 unmasked.
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x08
-    out 0x21, al
-    mov al, 0x70
-    out 0xA1, al
-    mov al, 4
-    out 0x21, al
-    mov al, 2
-    out 0xA1, al
-    mov al, 1
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFE
-    out 0x21, al
-    mov al, 0xFF
-    out 0xA1, al
+    PIC_INIT 0x08, 0x70, 0xFE, 0xFF     ; the PC's vectors; only IRQ 0 open
     ; PIT channel 0: rate generator (mode 2), the divisor above.
     mov al, 0x34
     out 0x43, al
