@@ -251,7 +251,7 @@ static void update_bars(struct pci_device *d)
 /* ---- INTx ---- */
 
 /* Which PIRQ the device's pin reaches (the PIIX swizzle), or -1. */
-static int pirq_of(const struct pci_device *d)
+int pci_pirq_of(const struct pci_device *d)
 {
     int pin = pci_get_byte(d, PCI_INTERRUPT_PIN);
     if (pin < 1 || pin > 4)
@@ -269,7 +269,7 @@ static void update_pirq(struct pci_bus *bus, int pirq)
     int level = 0;
     for (unsigned k = 0; k < PCI_MAX_DEVFN && !level; k++) {
         const struct pci_device *d = bus->devices[k];
-        level = d && pirq_of(d) == pirq && intx_asserted(d);
+        level = d && pci_pirq_of(d) == pirq && intx_asserted(d);
     }
     if (level == bus->pirq_level[pirq])
         return;
@@ -282,7 +282,7 @@ static void update_intx(struct pci_device *d)
 {
     uint16_t status = pci_get_word(d, PCI_STATUS) & (uint16_t)~PCI_STATUS_INTERRUPT;
     pci_set_word(d, PCI_STATUS, status | (d->irq_level ? PCI_STATUS_INTERRUPT : 0));
-    int pirq = pirq_of(d);
+    int pirq = pci_pirq_of(d);
     if (d->bus && pirq >= 0)
         update_pirq(d->bus, pirq);
 }

@@ -168,6 +168,10 @@ void pci_bus_set_cf8_other(struct pci_bus *bus, const struct io_ops *ops, void *
 int pci_bus_add(struct pci_bus *bus, struct pci_device *d, uint8_t devfn);
 /* The device at devfn, or NULL. */
 struct pci_device *pci_bus_device(const struct pci_bus *bus, uint8_t devfn);
+/* The PIIX's PIRQ line (0-3: PIRQA-D) that d's INTx pin reaches: the
+ * board's swizzle, (slot - 1 + pin - 1) mod 4, as the DSDT's _PRT says;
+ * -1 without an interrupt pin. */
+int pci_pirq_of(const struct pci_device *d);
 
 /* Configuration cycles as the CPU makes them through 0xCFC (and as tests
  * make them): reg is the byte offset, size 1, 2 or 4 within one dword.

@@ -263,12 +263,10 @@ static void route_pci_interrupts(struct piix3 *isa)
     for (int k = 0; k < 4; k++)
         pci_config_write(bus, isa->pci.devfn, PIIX3_PIRQRC + (uint32_t)k, pirq_irq[k], 1);
     for (unsigned devfn = 0; devfn < 256; devfn++) {
-        if (!pci_bus_device(bus, (uint8_t)devfn))
-            continue;
-        uint32_t pin = pci_config_read(bus, (uint8_t)devfn, PCI_INTERRUPT_PIN, 1);
-        if (pin >= 1 && pin <= 4)
-            pci_config_write(bus, (uint8_t)devfn, PCI_INTERRUPT_LINE,
-                             pirq_irq[((devfn >> 3) + pin - 1) & 3], 1);
+        const struct pci_device *d = pci_bus_device(bus, (uint8_t)devfn);
+        int pirq = d ? pci_pirq_of(d) : -1;
+        if (pirq >= 0)
+            pci_config_write(bus, (uint8_t)devfn, PCI_INTERRUPT_LINE, pirq_irq[pirq], 1);
     }
 }
 

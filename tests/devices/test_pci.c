@@ -294,6 +294,21 @@ static void intx_reaches_the_isa_irq_its_pirq_is_routed_to(struct test_ctx *t)
     rig_destroy(r);
 }
 
+/* The swizzle the DSDT's _PRT describes and -bios none programs
+ * (firmware/linux_boot.c): slot s, pin p reaches PIRQ (s - 1 + p - 1) mod 4. */
+static void the_pirq_of_a_pin_follows_the_board_swizzle(struct test_ctx *t)
+{
+    struct rig *r = rig_create();
+    CHECK_EQ(t, pci_pirq_of(&r->dev.pci), 2);                /* slot 3, INTA: PIRQC */
+    pci_set_byte(&r->dev.pci, PCI_INTERRUPT_PIN, 2);
+    CHECK_EQ(t, pci_pirq_of(&r->dev.pci), 3);                /* INTB: PIRQD */
+    pci_set_byte(&r->dev.pci, PCI_INTERRUPT_PIN, 3);
+    CHECK_EQ(t, pci_pirq_of(&r->dev.pci), 0);                /* INTC: PIRQA */
+    pci_set_byte(&r->dev.pci, PCI_INTERRUPT_PIN, 0);
+    CHECK_EQ(t, pci_pirq_of(&r->dev.pci), -1);               /* no pin */
+    rig_destroy(r);
+}
+
 static void intx_disable_masks_the_interrupt(struct test_ctx *t)
 {
     struct rig *r = rig_create();
@@ -390,6 +405,7 @@ static const struct test bar_tests[] = {
 
 static const struct test piix3_tests[] = {
     TEST(intx_reaches_the_isa_irq_its_pirq_is_routed_to),
+    TEST(the_pirq_of_a_pin_follows_the_board_swizzle),
     TEST(intx_disable_masks_the_interrupt),
     TEST(pirqs_sharing_an_irq_form_a_wired_or_and_rerouting_moves_it),
     TEST(the_isa_bridge_is_multi_function_with_pirqs_disabled_at_reset),
