@@ -179,6 +179,11 @@ void debugctl_start(struct debugctl *c)
 
 static void seek_arrived(struct debugctl *c);
 
+static struct replay *replay_of(const struct debugctl *c)
+{
+    return c->m->cfg.replay;
+}
+
 void debugctl_poll(struct debugctl *c)
 {
     if (c->seek != SEEK_NONE && c->m->cpu->icount >= c->seek_target)
@@ -257,10 +262,11 @@ void debugctl_continue(struct debugctl *c)
 
 void debugctl_step(struct debugctl *c, uint64_t n)
 {
-    /* Holding interrupts back while stepping would make a replay go
-     * another way than its recording: a replay lets them in. */
+    /* Holding interrupts back while stepping changes where they come, and
+     * that is no input a recording keeps: recording and replaying, steps
+     * let them in. */
     c->at_start = false;
-    debugger_step(c->dbg, n, c->rebuild != NULL);
+    debugger_step(c->dbg, n, replay_of(c) != NULL);
 }
 
 void debugctl_stop(struct debugctl *c)
@@ -293,11 +299,6 @@ bool debugctl_monitor_command(struct debugctl *c, const char *line, FILE *out)
 }
 
 /* ---- Moving in a replay ---- */
-
-static struct replay *replay_of(const struct debugctl *c)
-{
-    return c->m->cfg.replay;
-}
 
 bool debugctl_replaying(const struct debugctl *c)
 {

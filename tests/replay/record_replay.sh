@@ -7,7 +7,9 @@
 #     its instruction count), and it is not empty;
 #   - the recording is refused when the machine differs (-m) or the file is
 #     not a recording, and a truncated one replays what is whole;
-#   - a changed program (another PIT rate) diverges: a message, status 7.
+#   - a changed program (another PIT rate) diverges: a message, status 7;
+#   - a recording stepped through in the monitor (across timer interrupts)
+#     replays without steps to the same -d int trace.
 #   record_replay.sh EMBER IMAGE WORKDIR
 set -u
 EMBER=$1 IMAGE=$2 WORK=$3
@@ -63,6 +65,20 @@ timeout 60 "$EMBER" -bios "$WORK/changed.bin" -display none -serial stdio \
 rc=$?
 [ "$rc" = 7 ] || fail "a replay of a changed program ended with status $rc, expected 7"
 expect "$WORK/replay.err" "the replay diverged from the recording"
+
+# Steps while recording let interrupts in, as the replay (no steps) will.
+printf 'step 1500000\ncontinue\n' |
+    timeout 60 "$EMBER" -bios "$IMAGE" -display none -S -monitor stdio -serial none \
+        -max-insns 2000000 -d int -D "$WORK/stepped.trace" \
+        -icount "rr=record,rrfile=$WORK/stepped.rr" >"$WORK/stepped.out" 2>&1
+rc=$?
+[ "$rc" = 6 ] || fail "the stepped recording ended with status $rc, expected 6 (-max-insns)"
+replay "$WORK/stepped.rr" "$WORK/stepped-replay.out" -serial none -max-insns 2000000 \
+    -d int -D "$WORK/stepped-replay.trace"
+[ "$rc" = 6 ] || fail "the stepped recording's replay ended with status $rc, expected 6"
+[ "$(grep -c 'v=08' "$WORK/stepped.trace")" -gt 100 ] || fail "too few timer interrupts"
+cmp -s "$WORK/stepped.trace" "$WORK/stepped-replay.trace" ||
+    fail "a recording stepped through replays to another -d int trace"
 
 # Options.
 "$EMBER" -icount rr=record -display none 2>"$WORK/opt.err"

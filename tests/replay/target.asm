@@ -1,7 +1,7 @@
 ; The program of the record/replay tests (tests/replay): a 64 KiB ROM
 ; (nasm -f bin, given to ember with -bios) that runs in real mode from the
-; reset vector. The PIT interrupts it 1000 times a second; between ticks
-; it halts. After each tick it polls COM1, and for each byte that came it
+; reset vector. The PIT interrupts it 1000 times a second; after 2 ms of
+; busy looping, it halts between ticks. After each tick it polls COM1, and for each byte that came it
 ; mixes the byte, the tick count and the TSC into a hash and prints
 ;     b=XX t=XXXXXXXX h=XXXXXXXX
 ; so the output shows exactly when (in guest time) each byte arrived.
@@ -78,6 +78,9 @@ low_entry:
     mov si, hello
     call puts
     sti
+    mov ecx, 1000000            ; busy for 2 ms first: ticks come to a
+.busy:                          ; running CPU too, not only a halted one
+    a32 loop .busy
 
 main:
     hlt
