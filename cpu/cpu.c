@@ -310,6 +310,7 @@ static void deliver_exception(struct cpu *cpu, int vector, uint32_t error)
         int first = cpu->first_exc;
         if (first == EXC_DF) {
             cpu->reset_request = true;   /* triple fault: shutdown */
+            cpu->triple_fault = true;
             cpu->exc_nesting = 0;
             return;
         }
@@ -322,7 +323,9 @@ static void deliver_exception(struct cpu *cpu, int vector, uint32_t error)
     }
     cpu->exc_nesting++;
     cpu->first_exc = vector;
-    cpu_interrupt(cpu, vector, INT_EXCEPTION, has_error_code(vector), error);
+    /* Real mode pushes no error code (SDM vol. 3 20.1.4). */
+    bool pushes_error = cpu->mode != MODE_REAL && has_error_code(vector);
+    cpu_interrupt(cpu, vector, INT_EXCEPTION, pushes_error, pushes_error ? error : 0);
     cpu->exc_nesting = 0;
 }
 

@@ -243,10 +243,11 @@ struct cpu {
     bool inhibit_irq;           /* after STI, MOV SS, POP SS */
     bool stop_request;
     bool reset_request;
+    bool triple_fault;          /* the last reset request was a triple fault */
     bool single_step_mode;      /* TF, RF, debug registers: step one insn */
-    uint8_t db_trap;
+    uint8_t db_trap;            /* DB_TRAP_* (debug.h): this insn's #DB trap state */
     uint8_t data_bp_armed;      /* DR0-3 enabled as data breakpoints (bits) */
-    uint8_t data_bp_hits;       /* data breakpoints this instruction hit */            /* DB_TRAP_* (debug.h): this insn's #DB trap state */
+    uint8_t data_bp_hits;       /* data breakpoints this instruction hit */
     int exc_nesting;            /* for #DF and triple-fault detection */
     int first_exc;              /* class of the exception being delivered */
     jmp_buf unwind;             /* cpu_raise() jumps here */

@@ -17,6 +17,7 @@
 void machine_request_reset(struct machine *m)
 {
     m->cpu->reset_request = true;
+    m->cpu->triple_fault = false;
     m->cpu->stop_request = true;
 }
 

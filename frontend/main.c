@@ -247,6 +247,12 @@ static int status_of(struct machine *m, enum machine_status st)
         return 6;
     case MACHINE_POWEROFF:
         return 0;               /* a clean ACPI power-off */
+    case MACHINE_RESET_EXIT:
+        if (m->cpu->triple_fault)
+            fprintf(stderr, "ember: triple fault (an exception while delivering #DF) at "
+                            "%04x:%08x; %s ends the run\n", m->cpu->seg[CS].sel, m->cpu->eip,
+                    m->cfg.bios ? "-no-reboot" : "without a BIOS, a reset");
+        return 0;
     default:
         return 0;
     }
