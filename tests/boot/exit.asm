@@ -16,6 +16,7 @@ start:
     xor ax, ax
     mov ds, ax
     rdtsc
+    mov ebx, eax                ; lodsb below writes AL
     mov si, tsc_text
     cld
 .text:
@@ -25,7 +26,6 @@ start:
     out 0xE9, al
     jmp .text
 .number:
-    mov ebx, eax
     mov eax, edx
     call hex32                  ; the high half, then the low half
     mov eax, ebx
