@@ -4,7 +4,7 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES = build-essential cmake nasm libsdl2-dev libcapstone-dev zlib1g-dev \
-               gcc-multilib pkg-config seabios gdb xvfb x11-apps x11-utils mtools genisoimage
+               gcc-multilib pkg-config seabios gdb xvfb x11-apps x11-utils xdotool mtools genisoimage
 
 .PHONY: all deps build build-asan run run-demo test bench conformance clean test-guests bench-linux guest-a
 

@@ -5,7 +5,8 @@
 ; mixes the byte, the tick count and the TSC into a hash and prints
 ;     b=XX t=XXXXXXXX h=XXXXXXXX
 ; so the output shows exactly when (in guest time) each byte arrived.
-; A 'q' ends the program: "bye", then exit through port 0xF4 with 0
+; Bytes from the keyboard controller (port 60h) get the same line with
+; "k=" for "b=". A 'q' on the serial line or the Q key ends the program: "bye", then exit through port 0xF4 with 0
 ; (ember's status 1). A recording made with bytes typed at host-timed
 ; moments must replay to the very same lines.
 ;
@@ -84,6 +85,14 @@ low_entry:
 
 main:
     hlt
+    in al, 0x64                 ; a byte from the keyboard?
+    test al, 1
+    jz .serial
+    in al, 0x60
+    mov bl, al
+    mov si, k_text
+    jmp report
+.serial:
     mov dx, COM1 + 5
     in al, dx
     test al, 1
@@ -92,6 +101,8 @@ got_byte:                       ; a byte waits in the receiver
     mov dx, COM1
     in al, dx
     mov bl, al
+    mov si, b_text
+report:                         ; BL: the byte, SI: its line's start
     movzx eax, al
     xor eax, [HASH]
     xor eax, [TICKS]
@@ -100,7 +111,6 @@ got_byte:                       ; a byte waits in the receiver
     rdtsc
     xor eax, ecx
     mov [HASH], eax
-    mov si, b_text
     call puts
     mov al, bl
     call hex8
@@ -114,8 +124,11 @@ got_byte:                       ; a byte waits in the receiver
     call hex32
     mov si, newline
     call puts
-    cmp bl, 'q'
+    cmp bl, 'q'                 ; from the serial line
+    je .bye
+    cmp bl, 0x10                ; Q pressed (scan code set 1: the 8042 translates)
     jne main
+.bye:
     mov si, bye
     call puts
     xor al, al
@@ -184,6 +197,7 @@ hex4:
 
 hello:   db "replay target ready", 13, 10, 0
 b_text:  db "b=", 0
+k_text:  db "k=", 0
 t_text:  db " t=", 0
 h_text:  db " h=", 0
 newline: db 13, 10, 0
