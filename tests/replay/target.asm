@@ -5,8 +5,8 @@
 ; mixes the byte, the tick count and the TSC into a hash and prints
 ;     b=XX t=XXXXXXXX h=XXXXXXXX
 ; so the output shows exactly when (in guest time) each byte arrived.
-; Bytes from the keyboard controller (port 60h) get the same line with
-; "k=" for "b=". A 'q' on the serial line or the Q key ends the program: "bye", then exit through port 0xF4 with 0
+; Bytes from the keyboard controller (port 60h: keys, and the mouse's
+; packets once it is on) get the same line with "k=" for "b=". A 'q' on the serial line or the Q key ends the program: "bye", then exit through port 0xF4 with 0
 ; (ember's status 1). A recording made with bytes typed at host-timed
 ; moments must replay to the very same lines.
 ;
@@ -74,6 +74,14 @@ low_entry:
     mov dx, COM1 + 2
     mov al, 0x07
     out dx, al
+    ; The PS/2 mouse: the controller's aux port on, then data reporting
+    ; (its acknowledgement, FAh, comes as the first k= line).
+    mov al, 0xA8
+    out 0x64, al
+    mov al, 0xD4
+    out 0x64, al
+    mov al, 0xF4
+    out 0x60, al
     mov dword [TICKS], 0
     mov dword [HASH], 0x811C9DC5
     mov si, hello
