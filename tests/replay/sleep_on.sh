@@ -1,11 +1,11 @@
 #!/bin/bash
 # -icount sleep=on: a halted guest's time passes as the host's does. The
 # program (target.asm) halts between its 1000 Hz PIT ticks; a byte typed
-# one second of host time after the start comes at roughly tick 1000
-# (less the start-up of ember)
-# (bounds far apart: a loaded host only makes the guest's count lag, it
-# never runs ahead), where without sleep=on guest time jumps from timer
-# to timer and the byte comes tens of thousands of ticks in.
+# one second of host time after the start comes at roughly tick 1000,
+# less ember's start-up (bounds far apart: a loaded host only makes the
+# guest's count lag, it never runs ahead), where without sleep=on guest
+# time jumps from timer to timer and the byte comes tens of thousands of
+# ticks in.
 #   sleep_on.sh EMBER IMAGE WORKDIR
 set -u
 EMBER=$1 IMAGE=$2 WORK=$3
