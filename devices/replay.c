@@ -280,14 +280,16 @@ static bool matches(struct replay *r, const struct replay_event *e)
 
 /* ---- COM1's host end ---- */
 
-static bool is_input(const struct replay_event *e)
-{
-    return e->kind != RR_SERIAL && e->kind != RR_SERIAL_END;
-}
-
+/* Serial events are answers to COM1's polls; the rest (keys, mouse,
+ * reset, end) are applied between CPU slices. */
 static bool is_serial(const struct replay_event *e)
 {
-    return !is_input(e) && e->kind != RR_END;
+    return e->kind == RR_SERIAL || e->kind == RR_SERIAL_END;
+}
+
+static bool is_input(const struct replay_event *e)
+{
+    return !is_serial(e);
 }
 
 static void serial_send(void *opaque, uint8_t byte)
