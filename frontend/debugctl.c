@@ -4,9 +4,11 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "disasm.h"
 #include "gdbstub.h"
 #include "monitor.h"
@@ -28,6 +30,10 @@ enum seek_phase { SEEK_NONE, SEEK_SCAN, SEEK_GOTO };
  * scan found happens again and stops the machine as it did. */
 enum seek_arrival { ARRIVE_STOP, ARRIVE_LIVE };
 
+/* At most this many checkpoints; when full, the interval doubles and every
+ * other one goes. */
+#define MAX_CHECKPOINTS 32
+
 struct debugctl {
     struct machine *m;
     struct debugger *dbg;
@@ -48,6 +54,11 @@ struct debugctl {
     uint64_t seek_target;       /* instruction count */
     enum seek_arrival arrival;
     bool at_start;              /* a reverse-continue found no hit */
+    uint64_t scan_from;         /* where the scan began (0: the start) */
+    /* Checkpoints of the replay, by instruction count. */
+    struct checkpoint *cps[MAX_CHECKPOINTS];
+    unsigned ncps;
+    uint64_t checkpoint_every;  /* 0: none */
 };
 
 struct debugctl *debugctl_create(struct machine *m, const struct debugctl_config *cfg)
@@ -91,6 +102,8 @@ void debugctl_destroy(struct debugctl *c)
 {
     if (!c)
         return;
+    for (unsigned k = 0; k < c->ncps; k++)
+        checkpoint_free(c->cps[k]);
     monitor_destroy(c->mon);
     gdbstub_destroy(c->gdb);
     trace_destroy(c->trace);
@@ -178,6 +191,8 @@ void debugctl_start(struct debugctl *c)
 }
 
 static void seek_arrived(struct debugctl *c);
+static void maybe_checkpoint(struct debugctl *c);
+static bool begin_scan(struct debugctl *c, uint64_t end);
 
 static struct replay *replay_of(const struct debugctl *c)
 {
@@ -186,6 +201,7 @@ static struct replay *replay_of(const struct debugctl *c)
 
 void debugctl_poll(struct debugctl *c)
 {
+    maybe_checkpoint(c);
     if (c->seek != SEEK_NONE && c->m->cpu->icount >= c->seek_target)
         seek_arrived(c);
     if (!debugger_stopped(c->dbg)) {
@@ -226,10 +242,12 @@ bool debugctl_finish(struct debugctl *c, enum machine_status status, int exit_co
     return false;
 }
 
-void debugctl_set_rebuild(struct debugctl *c, int (*rebuild)(void *opaque), void *opaque)
+void debugctl_set_rebuild(struct debugctl *c, int (*rebuild)(void *opaque), void *opaque,
+                          uint64_t checkpoint_every)
 {
     c->rebuild = rebuild;
     c->rebuild_opaque = opaque;
+    c->checkpoint_every = checkpoint_every;
 }
 
 void debugctl_open_monitor(struct debugctl *c)
@@ -328,7 +346,82 @@ static bool restart(struct debugctl *c, FILE *out)
     return true;
 }
 
-/* quiet: the replay started over, so the guest's serial output up to the
+/* ---- Checkpoints ---- */
+
+/* The last checkpoint before instruction count limit (strictly: before),
+ * or NULL. */
+static struct checkpoint *checkpoint_before(const struct debugctl *c, uint64_t limit)
+{
+    struct checkpoint *best = NULL;
+    for (unsigned k = 0; k < c->ncps; k++)
+        if (checkpoint_icount(c->cps[k]) < limit)
+            best = c->cps[k];
+    return best;
+}
+
+/* Full: the interval doubles, and of the checkpoints in each new interval
+ * only the first stays. */
+static void thin_checkpoints(struct debugctl *c)
+{
+    c->checkpoint_every *= 2;
+    unsigned kept = 0;
+    uint64_t last_slot = 0;
+    for (unsigned k = 0; k < c->ncps; k++) {
+        uint64_t slot = checkpoint_icount(c->cps[k]) / c->checkpoint_every;
+        if (slot == 0 || (kept && slot == last_slot)) {
+            checkpoint_free(c->cps[k]);
+            continue;
+        }
+        last_slot = slot;
+        c->cps[kept++] = c->cps[k];
+    }
+    c->ncps = kept;
+}
+
+/* Between slices of a replay: one checkpoint in each interval (none in
+ * the first: the start is a rebuild away). */
+static void maybe_checkpoint(struct debugctl *c)
+{
+    uint64_t now = c->m->cpu->icount, every = c->checkpoint_every;
+    if (!every || c->m->status != MACHINE_RUNNING || now < every)
+        return;
+    uint64_t slot_start = now / every * every;
+    struct checkpoint *prev = checkpoint_before(c, now + 1);
+    if (prev && checkpoint_icount(prev) >= slot_start)
+        return;
+    struct checkpoint *cp = checkpoint_take(c->m, prev);
+    if (!cp) {
+        fprintf(stderr, "ember: out of memory for a replay checkpoint: going back will "
+                        "start the replay over\n");
+        c->checkpoint_every = 0;
+        return;
+    }
+    unsigned at = c->ncps;
+    while (at > 0 && checkpoint_icount(c->cps[at - 1]) > now)
+        at--;
+    memmove(&c->cps[at + 1], &c->cps[at], (c->ncps - at) * sizeof c->cps[0]);
+    c->cps[at] = cp;
+    if (++c->ncps == MAX_CHECKPOINTS)
+        thin_checkpoints(c);
+}
+
+/* Go back to the last checkpoint before limit, or start the replay over:
+ * the machine is then at or before limit, the debugger muted. */
+static bool go_back(struct debugctl *c, uint64_t limit, FILE *out)
+{
+    struct checkpoint *cp = checkpoint_before(c, limit + 1);
+    if (cp) {
+        debugger_set_muted(c->dbg, true);
+        set_quiet(c, true);
+        if (checkpoint_restore(c->m, cp)) {
+            debugger_attach(c->dbg, c->m->cpu);
+            return true;
+        }
+    }
+    return restart(c, out);
+}
+
+/* quiet: the replay went back, so the guest's serial output up to the
  * target was seen already. */
 static void begin_goto(struct debugctl *c, uint64_t target, enum seek_arrival arrival, bool quiet)
 {
@@ -350,7 +443,11 @@ static void seek_arrived(struct debugctl *c)
         uint64_t begin = c->dbg->scan_begin;
         debugger_set_scanning(c->dbg, false, 0);
         c->seek = SEEK_NONE;
-        if (!restart(c, stderr))
+        if (!found && c->scan_from > 0) {
+            begin_scan(c, c->scan_from);    /* nothing here: the stretch before */
+            return;
+        }
+        if (!go_back(c, found ? begin : 0, stderr))
             return;
         c->at_start = !found;
         begin_goto(c, found ? begin : 0, found ? ARRIVE_LIVE : ARRIVE_STOP, true);
@@ -378,6 +475,26 @@ static void seek_abandon(struct debugctl *c)
     debugger_set_muted(c->dbg, false);
 }
 
+/* Run the stretch before end once more with the breakpoints noting their
+ * hits, from the last checkpoint before end (or the start); seek_arrived()
+ * goes on to the last hit, or to the stretch before if there was none. */
+static bool begin_scan(struct debugctl *c, uint64_t end)
+{
+    struct checkpoint *cp = checkpoint_before(c, end);
+    if (!go_back(c, cp ? checkpoint_icount(cp) : 0, stderr))
+        return false;
+    c->scan_from = c->m->cpu->icount;
+    debugger_set_muted(c->dbg, false);
+    debugger_set_scanning(c->dbg, true, end);
+    set_quiet(c, true);
+    c->seek = SEEK_SCAN;
+    c->seek_target = end;
+    c->m->pause_at = end;
+    if (c->m->cpu->icount >= end)
+        seek_arrived(c);
+    return true;
+}
+
 static bool can_move(struct debugctl *c, FILE *out)
 {
     if (c->seek != SEEK_NONE) {
@@ -399,7 +516,7 @@ bool debugctl_seek(struct debugctl *c, uint64_t target, FILE *out)
             fprintf(out, "ember: going back needs a replay (-icount rr=replay,rrfile=FILE)\n");
             return false;
         }
-        if (!restart(c, out))
+        if (!go_back(c, target, out))
             return false;
     }
     begin_goto(c, target, ARRIVE_STOP, back);
@@ -424,19 +541,18 @@ bool debugctl_reverse_continue(struct debugctl *c, FILE *out)
         fprintf(out, "ember: going back needs a replay (-icount rr=replay,rrfile=FILE)\n");
         return false;
     }
-    uint64_t now = c->m->cpu->icount;
     c->at_start = false;
-    if (!restart(c, out))
-        return false;
-    debugger_set_muted(c->dbg, false);
-    debugger_set_scanning(c->dbg, true, now);
-    set_quiet(c, true);
-    c->seek = SEEK_SCAN;
-    c->seek_target = now;
-    c->m->pause_at = now;
-    if (c->m->cpu->icount >= now)
-        seek_arrived(c);
-    return true;
+    return begin_scan(c, c->m->cpu->icount);
+}
+
+void debugctl_checkpoints(const struct debugctl *c, unsigned *count, uint64_t *bytes,
+                          uint64_t *every)
+{
+    *count = c->ncps;
+    *bytes = 0;
+    for (unsigned k = 0; k < c->ncps; k++)
+        *bytes += checkpoint_own_bytes(c->cps[k]);
+    *every = c->checkpoint_every;
 }
 
 bool debugctl_at_replay_start(const struct debugctl *c)

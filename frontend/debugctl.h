@@ -43,9 +43,12 @@ void debugctl_poll(struct debugctl *c);
  * its end): call machine_run() again. */
 bool debugctl_finish(struct debugctl *c, enum machine_status status, int exit_code);
 /* A replay: how to build the machine again as it was at the start (the
- * machine, the kernel, -keys), so it can go back. rebuild returns -1
- * after printing why. */
-void debugctl_set_rebuild(struct debugctl *c, int (*rebuild)(void *opaque), void *opaque);
+ * machine, the kernel, -keys), so it can go back; rebuild returns -1
+ * after printing why. checkpoint_every: take a checkpoint (checkpoint.h)
+ * each time that many instructions have run, so that going back starts
+ * from the last one before the target; 0: always start over. */
+void debugctl_set_rebuild(struct debugctl *c, int (*rebuild)(void *opaque), void *opaque,
+                          uint64_t checkpoint_every);
 /* The SDL window's monitor key: read monitor commands from the terminal
  * from now on, if standard input is free. */
 void debugctl_open_monitor(struct debugctl *c);
@@ -78,6 +81,10 @@ bool debugctl_reverse_step(struct debugctl *c, uint64_t n, FILE *out);
 /* Go back to the last breakpoint or watchpoint hit before here, or to
  * the start of the replay when there is none (reverse-continue). */
 bool debugctl_reverse_continue(struct debugctl *c, FILE *out);
+/* The replay's checkpoints: how many, the memory they hold, and the
+ * interval (0: none are taken). */
+void debugctl_checkpoints(const struct debugctl *c, unsigned *count, uint64_t *bytes,
+                          uint64_t *every);
 /* The last reverse-continue found no hit and stopped at the start. */
 bool debugctl_at_replay_start(const struct debugctl *c);
 

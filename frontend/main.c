@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "bios.h"
+#include "checkpoint.h"
 #include "debugctl.h"
 #include "display.h"
 #include "i8042_kbc.h"
@@ -301,8 +302,12 @@ static int run(struct session *s)
         m->cfg.frontend_poll = poll_frontend;
         m->cfg.frontend_opaque = &fe;
         debugctl_set_idle(ctl, poll_display, disp);
-        if (m->cfg.replay && m->cfg.replay->mode == REPLAY_PLAY)
-            debugctl_set_rebuild(ctl, rebuild, s);
+        if (m->cfg.replay && m->cfg.replay->mode == REPLAY_PLAY) {
+            /* A checkpoint holds the machine, not the -keys typist's place
+             * nor a writable disk's overlay: without them, start over. */
+            bool whole = !s->keys && checkpoint_possible(m);
+            debugctl_set_rebuild(ctl, rebuild, s, whole ? s->opt->rr_checkpoint : 0);
+        }
         display_set_monitor_key(disp, open_monitor, ctl);
         debugctl_start(ctl);    /* -S: waits for gdb or the monitor */
         do {

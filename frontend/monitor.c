@@ -791,6 +791,14 @@ static bool info_replay(struct cmd_ctx *c)
     uint64_t end = replay_end_icount(r);
     if (end != UINT64_MAX)
         fprintf(c->out, " of %llu", (unsigned long long)end);
+    unsigned n;
+    uint64_t bytes, every;
+    debugctl_checkpoints(c->mon->ctl, &n, &bytes, &every);
+    if (every)
+        fprintf(c->out, "; %u checkpoint%s (%llu MiB), one every %llu instructions", n,
+                n == 1 ? "" : "s", (unsigned long long)(bytes >> 20), (unsigned long long)every);
+    else
+        fprintf(c->out, "; no checkpoints: going back starts the replay over");
     fprintf(c->out, "\n");
     return true;
 }
@@ -1028,10 +1036,14 @@ static void process(struct monitor *mon)
         memmove(mon->buf, mon->buf + used, mon->buflen - used);
         mon->buflen -= used;
         bool was_stopped = stopped(mon);
+        uint64_t stops = debugctl_debugger(mon->ctl)->stops;
         if (n >= sizeof line - 1)
             fprintf(mon->out, "line too long: ignored\n");
         else
             monitor_command(mon, line, mon->out, false);
+        if (stopped(mon) && debugctl_debugger(mon->ctl)->stops != stops)
+            break;      /* stopped anew at once (going back to a checkpoint): the
+                         * stop is reported first, then the rest runs */
         if (was_stopped && !stopped(mon) && memchr(mon->buf, '\n', mon->buflen))
             mon->held = true;   /* the rest waits for the next stop */
         if (stopped(mon) && machine_going(mon))

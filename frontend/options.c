@@ -51,7 +51,8 @@ static const char usage[] =
     "                       passes in real time (default: it jumps to the next timer);\n"
     "                       rr: record the run's input (keys, mouse, serial input, RTC\n"
     "                       time) to FILE, or replay it exactly (and backwards in the\n"
-    "                       monitor and gdb)\n"
+    "                       monitor and gdb, from checkpoints every rrcheckpoint=N\n"
+    "                       instructions, default 100000000; 0: from the start)\n"
     "Testing:\n"
     "  -max-insns N         stop with status 6 after N instructions\n"
     "  -h, -help            this text\n";
@@ -366,6 +367,22 @@ static int icount_item(struct options *opt, const char *item, size_t n, FILE *er
         opt->rr = RR_OPTION_REPLAY;
         return 0;
     }
+    if (n > 13 && !strncmp(item, "rrcheckpoint=", 13)) {
+        char digits[24];
+        size_t len = n - 13 < sizeof digits - 1 ? n - 13 : sizeof digits - 1;
+        memcpy(digits, item + 13, len);
+        digits[len] = 0;
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(digits, &end, 0);
+        if (*end || errno || digits[0] == '-') {
+            fprintf(err, "ember: -icount: rrcheckpoint=%.*s: expected a count of instructions\n",
+                    (int)(n - 13), item + 13);
+            return -1;
+        }
+        opt->rr_checkpoint = v;
+        return 0;
+    }
     if (n > 7 && !strncmp(item, "rrfile=", 7)) {
         opt->rr_file = strndup(item + 7, n - 7);
         if (!opt->rr_file || opt->nowned > MAX_DRIVE_OPTIONS) {
@@ -377,7 +394,8 @@ static int icount_item(struct options *opt, const char *item, size_t n, FILE *er
         return 0;
     }
     fprintf(err, "ember: -icount: '%.*s' is not understood (expected shift=0, sleep=on|off, "
-                 "rr=record, rr=replay, rrfile=FILE; the clock is always 1 instruction per ns)\n",
+                 "rr=record, rr=replay, rrfile=FILE, rrcheckpoint=N; the clock is always 1 "
+                 "instruction per ns)\n",
             (int)n, item);
     return -1;
 }
@@ -472,6 +490,7 @@ int options_parse(struct options *opt, int argc, char **argv, FILE *err)
 {
     memset(opt, 0, sizeof *opt);
     opt->ram_size = 128u << 20;
+    opt->rr_checkpoint = DEFAULT_RR_CHECKPOINT;
     opt->serial = SERIAL_STDIO;
     strcpy(opt->boot_order, "cad");
     for (int k = 1; k < argc; k++) {

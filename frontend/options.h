@@ -18,6 +18,8 @@
 
 enum display_kind { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
 enum rr_option { RR_OPTION_NONE, RR_OPTION_RECORD, RR_OPTION_REPLAY };
+/* Instructions between a replay's checkpoints (about half a second). */
+#define DEFAULT_RR_CHECKPOINT 100000000ull
 
 struct options {
     const char *bios_path;          /* NULL: SeaBIOS from the Debian package */
@@ -45,6 +47,7 @@ struct options {
     const char *keys;               /* -keys: text typed on the virtual clock (keyinject.h) */
     enum rr_option rr;              /* -icount rr=record|replay */
     bool sleep;                     /* -icount sleep=on */
+    uint64_t rr_checkpoint;         /* -icount rrcheckpoint=N (0: none) */
     char *rr_file;                  /* -icount rrfile=FILE (in owned) */
     /* The debugger (debugctl.h). */
     const char *gdb;                /* -gdb tcp::PORT (-s: tcp::1234); NULL: none */

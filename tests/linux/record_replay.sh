@@ -6,6 +6,11 @@
 # very same serial log (the commands' echo and output, the kernel's
 # timestamps, /proc/uptime) and the same -d int trace (every interrupt
 # with its instruction count) as the recording, and ends the same way.
+# Then the monitor goes back in the replay from a checkpoint (every
+# 100,000,000 instructions) in the middle of the kernel's boot: the
+# registers after going back and forth again are those before, and the
+# replay runs on to the guest's power-off without diverging, so the
+# checkpoint held the whole machine (every device, timer and page).
 # Usage: record_replay.sh EMBER OUTDIR
 set -eu
 ember=$1 out=$2
@@ -62,6 +67,28 @@ $(diff "$out/record.log" "$out/replay.log" | head -n 10)"
 lines=$(grep -c '^int: ' "$out/record.trace" || true)
 [ "$lines" -gt 1000 ] || fail "the recording traced $lines interrupts, expected more than 1000"
 cmp -s "$out/record.trace" "$out/replay.trace" || fail "the -d int traces differ: $(cmp "$out/record.trace" "$out/replay.trace")"
+printf '%s\n' 'replay_seek 1200000000' 'info registers' 'reverse-step 1000' 'info registers' \
+    'replay_seek 1200000000' 'info registers' 'info replay' 'continue' |
+    "$ember" -bios none -m 128 -display none -S -monitor stdio -serial "file:$out/reverse.log" \
+        -max-insns 40000000000 -kernel "$guest/bzImage" -initrd "$guest/initrd.gz" \
+        -append "console=ttyS0 quiet cryptomgr.notests noisapnp noshutdown" \
+        -icount "rr=replay,rrfile=$out/guest-a.rr,rrcheckpoint=100000000" \
+        >"$out/reverse.monitor" 2>"$out/reverse.err" || status=$?
+[ "$status" -eq 0 ] || fail "the replay that went back ended with status $status, expected 0 (7: it diverged)"
+dump() {
+    awk -v n="$1" '{ sub(/^(\(ember\) )+/, "") } /^EAX=/ { k++ } k == n { print }
+                   k == n && /^icount=/ { exit }' "$out/reverse.monitor"
+}
+dump 1 >"$out/dump1"
+dump 2 >"$out/dump2"
+dump 3 >"$out/dump3"
+grep -q '^icount=1200000000$' "$out/dump1" || fail "replay_seek did not stop at 1200000000"
+grep -q '^icount=1199999000$' "$out/dump2" || fail "reverse-step 1000 did not reach 1199999000"
+cmp -s "$out/dump1" "$out/dump3" || fail "back and forth again, the registers differ:
+$(diff "$out/dump1" "$out/dump3")"
+grep -q '^hello 42' "$out/reverse.log" || fail "the replay that went back did not run the command"
+grep -q '; 1[12] checkpoints (' "$out/reverse.monitor" ||
+    fail "no checkpoints in the replay: $(grep 'replaying' "$out/reverse.monitor")"
 events=$(( ($(stat -c %s "$out/guest-a.rr") - 102) / 40 ))
 rm -f "$out/record.trace" "$out/replay.trace"
 echo "PASS guest A replays its recording ($events events, $lines interrupts)"

@@ -3,7 +3,8 @@
 # ReverseContinue+ in qSupported) on tests/replay/target.asm: a breakpoint
 # on got_byte hit three times, reverse-continue to the second hit (EBX as
 # it was there), reverse-stepi and stepi across it, reverse-continue to the
-# first and then to the start ("No more reverse-execution history").
+# first and then to the start ("No more reverse-execution history"); with
+# checkpoints every 500,000 instructions.
 #   gdb_reverse.sh EMBER IMAGE WORKDIR GDB
 set -u
 EMBER=$1 IMAGE=$2 WORK=$3 GDB=${4:-gdb}
@@ -14,7 +15,8 @@ rm -f "$WORK"/*
 
 record "$WORK/run.rr" "$WORK/record.out"
 GOT=$(got_byte_address)
-start_ember -S -serial "file:$WORK/serial.out" -icount "rr=replay,rrfile=$WORK/run.rr"
+start_ember -S -serial "file:$WORK/serial.out" \
+    -icount "rr=replay,rrfile=$WORK/run.rr,rrcheckpoint=500000"
 cat >"$WORK/session.gdb" <<GDB
 set architecture i8086
 set pagination off

@@ -8,6 +8,9 @@
 #     start of the replay, where reverse-step has nowhere to go;
 #   - forward again from the start: the same hits, and the serial output
 #     past the point of the first pass is the recording's;
+#   - with checkpoints every 100,000 instructions (going back restores the
+#     last one before the target instead of starting over), the whole
+#     session prints the same, byte for byte, and so does the guest;
 #   - going back without a replay is refused.
 #   monitor_reverse.sh EMBER IMAGE WORKDIR
 set -u
@@ -46,11 +49,26 @@ info registers
 delete
 c
 COMMANDS
-timeout 120 "$EMBER" -bios "$IMAGE" -display none -S -monitor stdio \
-    -serial "file:$WORK/serial.out" -icount "rr=replay,rrfile=$WORK/run.rr" \
-    <"$WORK/commands" >"$WORK/monitor.out" 2>"$WORK/monitor.err"
-rc=$?
-[ "$rc" = 1 ] || fail "ember ended with status $rc, expected 1 (the program's end)"
+session() {  # session NAME CHECKPOINT-INTERVAL
+    timeout 120 "$EMBER" -bios "$IMAGE" -display none -S -monitor stdio \
+        -serial "file:$WORK/$1.serial" -icount "rr=replay,rrfile=$WORK/run.rr,rrcheckpoint=$2" \
+        <"$WORK/commands" >"$WORK/$1.out" 2>"$WORK/$1.err"
+    local rc=$?
+    [ "$rc" = 1 ] || fail "ember ($1) ended with status $rc, expected 1 (the program's end)"
+}
+session monitor 0
+cp "$WORK/monitor.serial" "$WORK/serial.out"
+session checkpoints 100000
+expect "$WORK/monitor.out" "no checkpoints: going back starts the replay over"
+grep -q "[1-9][0-9]* checkpoints (" "$WORK/checkpoints.out" || fail "no checkpoints were taken"
+# Apart from what info replay says of the checkpoints, the same session.
+sed 's/; [^;]*checkpoints.*//' "$WORK/monitor.out" >"$WORK/monitor.cmp"
+sed 's/; [^;]*checkpoints.*//' "$WORK/checkpoints.out" >"$WORK/checkpoints.cmp"
+cmp -s "$WORK/monitor.cmp" "$WORK/checkpoints.cmp" ||
+    fail "going back from checkpoints printed another session:
+$(diff "$WORK/monitor.cmp" "$WORK/checkpoints.cmp")"
+cmp -s "$WORK/monitor.serial" "$WORK/checkpoints.serial" ||
+    fail "going back from checkpoints, the guest printed otherwise"
 O=$WORK/monitor.out
 same() {  # same N M WHAT: register dumps N and M are equal
     register_dump "$1" "$O" >"$WORK/dump-$1"
