@@ -98,12 +98,13 @@ struct debugctl *debugctl_create(struct machine *m, const struct debugctl_config
     return c;
 }
 
+static void free_checkpoints(struct debugctl *c);
+
 void debugctl_destroy(struct debugctl *c)
 {
     if (!c)
         return;
-    for (unsigned k = 0; k < c->ncps; k++)
-        checkpoint_free(c->cps[k]);
+    free_checkpoints(c);
     monitor_destroy(c->mon);
     gdbstub_destroy(c->gdb);
     trace_destroy(c->trace);
@@ -329,9 +330,18 @@ static void set_quiet(struct debugctl *c, bool quiet)
         replay_of(c)->quiet = quiet;
 }
 
-/* The machine starts over from the beginning of the replay. */
+static void free_checkpoints(struct debugctl *c)
+{
+    for (unsigned k = 0; k < c->ncps; k++)
+        checkpoint_free(c->cps[k]);
+    c->ncps = 0;
+}
+
+/* The machine starts over from the beginning of the replay. Its
+ * checkpoints go: they point into the machine that is no more. */
 static bool restart(struct debugctl *c, FILE *out)
 {
+    free_checkpoints(c);
     debugger_set_muted(c->dbg, true);
     set_quiet(c, true);     /* what the old machine's UART still holds was seen */
     trace_flush(c->trace);
