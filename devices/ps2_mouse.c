@@ -272,14 +272,12 @@ static void reset(struct ps2_mouse *mouse)
     reply(mouse, ID_STANDARD);
 }
 
-/* Commands this mouse does not take: Reset Wrap Mode outside wrap mode
- * (which a mouse acknowledges, Chapweske), and vendor commands of pointing
- * devices that speak the PS/2 protocol (TrackPoint: IBM TrackPoint System
- * Version 4.0 Engineering Specification). */
+/* Commands this mouse does not take: vendor commands of pointing devices
+ * that speak the PS/2 protocol (TrackPoint: IBM TrackPoint System Version
+ * 4.0 Engineering Specification). */
 static const char *unimplemented_command_name(uint8_t cmd)
 {
     switch (cmd) {
-    case AUX_RESET_WRAP: return "Reset Wrap Mode, outside wrap mode";
     case 0xE1: return "TrackPoint read secondary ID";
     case 0xE2: return "TrackPoint command";
     default: return "no such command on a PS/2 or IntelliMouse";
@@ -346,6 +344,9 @@ static void command(struct ps2_mouse *mouse, uint8_t cmd)
         break;
     case AUX_SET_WRAP:
         set_mode(mouse, PS2_MOUSE_WRAP);
+        break;
+    case AUX_RESET_WRAP:        /* outside wrap mode: acknowledged, the mode stays */
+        set_mode(mouse, (enum ps2_mouse_mode)mouse->mode);
         break;
     case AUX_ENABLE:
     case AUX_DISABLE:

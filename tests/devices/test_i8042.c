@@ -486,6 +486,19 @@ static void wrap_mode_echoes_bytes_until_reset_wrap(struct test_ctx *t)
     rig_destroy(r);
 }
 
+/* Outside wrap mode a mouse acknowledges Reset Wrap Mode and stays as it
+ * was (Chapweske, "The PS/2 Mouse Interface"); Linux's psmouse probes it. */
+static void reset_wrap_outside_wrap_mode_is_acknowledged(struct test_ctx *t)
+{
+    struct rig *r = rig_create();
+    set_ctr(r, 0x00);
+    command_data(r, 0xD4, 0xEC);
+    command_data(r, 0xD4, 0x42);                /* not echoed: no wrap mode */
+    command_data(r, 0xD4, 0xF2);
+    EXPECT_BYTES(t, r, 0xFA, 0xFE, 0xFA, 0x00);
+    rig_destroy(r);
+}
+
 static void keyboard_and_mouse_bytes_take_turns(struct test_ctx *t)
 {
     struct rig *r = rig_create();
@@ -561,6 +574,7 @@ static const struct test mouse_tests[] = {
     TEST(mouse_status_request_reports_mode_and_settings),
     TEST(remote_mode_reports_only_on_read_data),
     TEST(wrap_mode_echoes_bytes_until_reset_wrap),
+    TEST(reset_wrap_outside_wrap_mode_is_acknowledged),
 };
 
 int main(int argc, char **argv)
