@@ -368,19 +368,14 @@ static int icount_item(struct options *opt, const char *item, size_t n, FILE *er
         return 0;
     }
     if (n > 13 && !strncmp(item, "rrcheckpoint=", 13)) {
-        char digits[24];
-        size_t len = n - 13 < sizeof digits - 1 ? n - 13 : sizeof digits - 1;
-        memcpy(digits, item + 13, len);
-        digits[len] = 0;
         char *end;
         errno = 0;
-        unsigned long long v = strtoull(digits, &end, 0);
-        if (*end || errno || digits[0] == '-') {
+        opt->rr_checkpoint = strtoull(item + 13, &end, 0);
+        if (end != item + n || errno || item[13] == '-') {
             fprintf(err, "ember: -icount: rrcheckpoint=%.*s: expected a count of instructions\n",
                     (int)(n - 13), item + 13);
             return -1;
         }
-        opt->rr_checkpoint = v;
         return 0;
     }
     if (n > 7 && !strncmp(item, "rrfile=", 7)) {

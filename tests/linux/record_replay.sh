@@ -75,13 +75,10 @@ printf '%s\n' 'replay_seek 1200000000' 'info registers' 'reverse-step 1000' 'inf
         -icount "rr=replay,rrfile=$out/guest-a.rr,rrcheckpoint=100000000" \
         >"$out/reverse.monitor" 2>"$out/reverse.err" || status=$?
 [ "$status" -eq 0 ] || fail "the replay that went back ended with status $status, expected 0 (7: it diverged)"
-dump() {
-    awk -v n="$1" '{ sub(/^(\(ember\) )+/, "") } /^EAX=/ { k++ } k == n { print }
-                   k == n && /^icount=/ { exit }' "$out/reverse.monitor"
-}
-dump 1 >"$out/dump1"
-dump 2 >"$out/dump2"
-dump 3 >"$out/dump3"
+. "$here/../replay/common.sh"    # register_dump
+register_dump 1 "$out/reverse.monitor" >"$out/dump1"
+register_dump 2 "$out/reverse.monitor" >"$out/dump2"
+register_dump 3 "$out/reverse.monitor" >"$out/dump3"
 grep -q '^icount=1200000000$' "$out/dump1" || fail "replay_seek did not stop at 1200000000"
 grep -q '^icount=1199999000$' "$out/dump2" || fail "reverse-step 1000 did not reach 1199999000"
 cmp -s "$out/dump1" "$out/dump3" || fail "back and forth again, the registers differ:

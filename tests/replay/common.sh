@@ -1,5 +1,5 @@
-# Shared by the replay tests (sourced after tests/gdb/common.sh).
-#   EMBER, IMAGE, WORK must be set by the caller.
+# Shared by the replay tests (sourced after tests/gdb/common.sh); tests/linux
+# uses register_dump. EMBER, IMAGE, WORK are set by the caller for the rest.
 
 # got_byte's linear address: 0x1000 + its offset in section low, from the
 # listing nasm wrote beside the image.
